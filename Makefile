@@ -1,0 +1,55 @@
+# activity_hub: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := activity_hub:create_app
+DOMAIN_CATALOGUES := activity_hub/translations $(wildcard activity_hub/*/translations)
+
+.PHONY: run test install dev-install translations messages node-deps browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+dev-install: $(VENV)/.dev-installed translations node-deps
+
+# Compile every catalogue (.po -> .mo); the binaries are build output, never committed.
+translations: $(VENV)/.installed
+	@for dir in $(DOMAIN_CATALOGUES); do \
+	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	    $(BIN)/pybabel compile --statistics -f -d $$dir 2>&1 | grep -v '^compiling' || true; \
+	  fi; \
+	done
+
+# Re-extract the strings of each domain into its own catalogue (for developers adding text).
+messages: $(VENV)/.installed
+	@$(BIN)/python -m activity_hub.catalogues
+
+node-deps:
+	@if [ -f package.json ]; then \
+	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --silent; fi; \
+	fi
+
+run: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo "Serving on http://127.0.0.1:5000"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: dev-install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache
+	find . -name '*.mo' -delete

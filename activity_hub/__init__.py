@@ -1,0 +1,88 @@
+"""activity_hub: public activities of a city federation of persons with disabilities."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT_DIR = PACKAGE_DIR.parent
+DOMAINS = ("auth", "events", "volunteers", "calendar", "dashboard", "api")
+
+
+def create_app(config_name=None, **overrides):
+    """Build the application: configuration, extensions, blueprints, CLI and error pages."""
+    import config as config_module
+
+    config_name = config_name or os.environ.get("ACTIVITY_HUB_CONFIG", "development")
+    config_class = config_module.CONFIGS[config_name]
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.INSTANCE_DIR),
+        static_folder=str(ROOT_DIR / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config["CONFIG_NAME"] = config_name
+    app.config.update(overrides)
+    if hasattr(config_class, "check"):
+        config_class.check(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from .web import register_web_helpers
+    register_web_helpers(app)
+    return app
+
+
+def _init_extensions(app):
+    from .database import configure_engine_events
+    from .i18n import select_locale, translation_directories
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    _import_models()
+
+
+def _import_models():
+    """Import every models module so metadata (and Alembic) sees all tables."""
+    import importlib
+
+    importlib.import_module("activity_hub.districts")
+    importlib.import_module("activity_hub.outbox.models")
+    for domain in DOMAINS:
+        try:
+            importlib.import_module(f"activity_hub.{domain}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"activity_hub.{domain}.models":
+                raise
+
+
+def _register_blueprints(app):
+    import importlib
+
+    for domain in DOMAINS:
+        views = importlib.import_module(f"activity_hub.{domain}.views")
+        app.register_blueprint(views.bp)
+        for extra in getattr(views, "EXTRA_BLUEPRINTS", ()):
+            app.register_blueprint(extra)
+
+
+def _register_cli(app):
+    from .auth.cli import users_cli
+    from .demo_data import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

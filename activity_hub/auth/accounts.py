@@ -1,0 +1,148 @@
+"""Accounts: creating them, checking passwords, roles and who may act for whom."""
+import re
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..accessibility import clean_need_codes
+from ..extensions import db
+from .models import DISTRICT_SCOPED_ROLES, ROLES, RoleGrant, User
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def normalise_login(value):
+    """A phone number (digits only, +86 stripped) or a lower-cased e-mail address; None if neither."""
+    value = (value or "").strip()
+    if "@" in value:
+        value = value.lower()
+        return ("email", value) if EMAIL_RE.match(value) and len(value) <= 254 else None
+    digits = re.sub(r"[\s\-]", "", value)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return ("phone", digits) if PHONE_RE.match(digits) else None
+
+
+def hash_password(password):
+    return _hasher.hash(password)
+
+
+def verify_password(user, password):
+    try:
+        ok = _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if ok and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return ok
+
+
+def find_user_by_login(login):
+    parsed = normalise_login(login)
+    if parsed is None:
+        return None
+    kind, value = parsed
+    column = User.phone if kind == "phone" else User.email
+    return db.session.scalar(sa.select(User).where(column == value))
+
+
+def create_user(login, display_name, password, roles=(), district=None, role_district=None,
+                locale="zh_CN", email=None, phone=None):
+    """Create an account (not committed). ``login`` is a phone number or an e-mail address."""
+    from flask_babel import lazy_gettext as _l
+
+    contact = {}
+    if login:
+        parsed = normalise_login(login)
+        if parsed is None:
+            raise AccountError(_l("Enter a mobile number like 13800138000 or an e-mail address like name@example.com"), "login")
+        contact[parsed[0]] = parsed[1]
+    if phone:
+        parsed = normalise_login(phone)
+        if parsed is None or parsed[0] != "phone":
+            raise AccountError(_l("Enter a mobile number of 11 digits starting with 1"), "phone")
+        contact["phone"] = parsed[1]
+    if email:
+        parsed = normalise_login(email)
+        if parsed is None or parsed[0] != "email":
+            raise AccountError(_l("Enter an e-mail address like name@example.com"), "email")
+        contact["email"] = parsed[1]
+    if not contact:
+        raise AccountError(_l("Enter a mobile number or an e-mail address"), "login")
+    for kind, value in contact.items():
+        column = User.phone if kind == "phone" else User.email
+        if db.session.scalar(sa.select(User.id).where(column == value)) is not None:
+            raise AccountError(_l("An account with this mobile number or e-mail address already exists"), "login")
+    user = User(
+        phone=contact.get("phone"),
+        email=contact.get("email"),
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        district=district,
+        default_needs=[],
+        locale=locale if locale in ("zh_CN", "en") else "zh_CN",
+    )
+    db.session.add(user)
+    for role in roles or ("resident",):
+        grant_role(user, role, role_district if role in DISTRICT_SCOPED_ROLES else None)
+    return user
+
+
+def grant_role(user, role, district=None, granted_by=None):
+    """Give ``user`` a role (scoped to ``district`` for organizers and team leaders)."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}", "role")
+    district_id = district.id if district is not None and role in DISTRICT_SCOPED_ROLES else None
+    for grant in user.role_grants:
+        if grant.role == role:
+            grant.district_id = district_id
+            if district is not None and role in DISTRICT_SCOPED_ROLES:
+                grant.district = district
+            return grant
+    grant = RoleGrant(role=role, district_id=district_id, granted_by_id=getattr(granted_by, "id", None))
+    if district is not None and role in DISTRICT_SCOPED_ROLES:
+        grant.district = district
+    user.role_grants.append(grant)
+    return grant
+
+
+def withdraw_role(user, role):
+    user.role_grants = [grant for grant in user.role_grants if grant.role != role]
+
+
+def set_default_needs(user, codes, note=""):
+    user.default_needs = clean_need_codes(codes)
+    user.default_needs_note = (note or "").strip()
+
+
+def organizer_scope(user):
+    """Districts an organizer manages: None for city-wide (or admin), a set of ids, or an empty set."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_admin:
+        return None
+    district_id = user.role_district_id("organizer")
+    if district_id is False:
+        return set()
+    if district_id is None:
+        return None
+    return {district_id}
+
+
+def can_manage_district(user, district_id):
+    scope = organizer_scope(user)
+    return scope is None or district_id in scope

@@ -1,0 +1,145 @@
+"""Sign-up, log-in, log-out, language, profile and password pages."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..districts import district_choices
+from ..extensions import db
+from ..i18n import LANGUAGE_COOKIE, normalise_locale
+from . import accounts, login_limits
+from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def safe_next(target, default="/"):
+    """Only same-site paths may be redirected to."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def client_address():
+    return request.remote_addr or "unknown"
+
+
+@bp.route("/language")
+def set_language():
+    locale = normalise_locale(request.args.get("lang")) or "zh_CN"
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(LANGUAGE_COOKIE, locale, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    return response
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect("/")
+    form = SignupForm()
+    form.district.choices = district_choices(db.session, blank_label=_("Choose a district (optional)"))
+    if form.validate_on_submit():
+        try:
+            from ..districts import District
+
+            district = db.session.get(District, int(form.district.data)) if form.district.data else None
+            user = accounts.create_user(
+                form.login.data, form.display_name.data, form.password.data,
+                district=district, locale=normalise_locale(request.cookies.get(LANGUAGE_COOKIE)) or "zh_CN",
+            )
+            db.session.commit()
+        except accounts.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "login").errors.append(error.message)
+        else:
+            login_user(user)
+            flash(_("Your account has been created and you are logged in."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        parsed = accounts.normalise_login(form.login.data)
+        account_key = parsed[1] if parsed else form.login.data
+        if login_limits.is_locked(account_key, client_address()):
+            form.form_errors.append(_(
+                "Too many failed attempts. For your safety, logging in is paused for 15 minutes. "
+                "If you have forgotten your password, call the help line below."
+            ))
+            return render_template("auth/login.html", form=form), 429
+        user = accounts.find_user_by_login(form.login.data)
+        if user is not None and user.is_active and accounts.verify_password(user, form.password.data):
+            login_limits.clear_failures(account_key)
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next(request.args.get("next")))
+        db.session.rollback()
+        login_limits.record_failure(account_key, client_address())
+        form.password.errors.append(_("The mobile number, e-mail address or password is not right"))
+    return render_template("auth/login.html", form=form), 200 if not form.errors and not form.form_errors else 400
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect("/")
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    form.district.choices = district_choices(db.session, blank_label=_("Choose a district (optional)"))
+    if request.method == "GET":
+        form.district.data = str(current_user.district_id or "")
+        form.default_needs.data = list(current_user.default_needs or [])
+    if form.validate_on_submit():
+        from ..districts import District
+
+        user = current_user
+        user.display_name = form.display_name.data
+        user.district = db.session.get(District, int(form.district.data)) if form.district.data else None
+        accounts.set_default_needs(user, form.default_needs.data, form.default_needs_note.data)
+        user.text_only_contact = form.text_only_contact.data
+        user.emergency_contact_name = form.emergency_contact_name.data or ""
+        parsed = accounts.normalise_login(form.emergency_contact_phone.data) if form.emergency_contact_phone.data else None
+        user.emergency_contact_phone = parsed[1] if parsed else ""
+        user.locale = form.locale.data
+        user.prefers_easy_read = form.prefers_easy_read.data
+        db.session.commit()
+        flash(_("Your details have been saved."), "success")
+        response = redirect(url_for("auth.profile"))
+        response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+        return response
+    return render_template("auth/profile.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not accounts.verify_password(current_user, form.current_password.data):
+            form.current_password.errors.append(_("Your current password is not right"))
+        else:
+            current_user.password_hash = accounts.hash_password(form.password.data)
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400

@@ -1,0 +1,46 @@
+"""Locale selection and the per-domain translation catalogues."""
+from flask import request
+from flask_login import current_user
+
+from . import DOMAINS, PACKAGE_DIR
+
+LANGUAGE_COOKIE = "lang"
+SUPPORTED = ("zh_CN", "en")
+
+
+def translation_directories():
+    """The shared catalogue plus one per domain folder, joined the way Flask-Babel expects."""
+    dirs = [str(PACKAGE_DIR / "translations")]
+    for domain in DOMAINS:
+        path = PACKAGE_DIR / domain / "translations"
+        if path.is_dir():
+            dirs.append(str(path))
+    return ";".join(dirs)
+
+
+def normalise_locale(value):
+    if not value:
+        return None
+    value = value.replace("-", "_")
+    if value.lower().startswith("en"):
+        return "en"
+    if value.lower().startswith("zh"):
+        return "zh_CN"
+    return None
+
+
+def select_locale():
+    """An explicit choice (cookie, then account) wins; otherwise Chinese, the site's language."""
+    chosen = normalise_locale(request.cookies.get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED:
+        return current_user.locale
+    return "zh_CN"
+
+
+def html_lang():
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "zh_CN")
+    return "en" if locale.startswith("en") else "zh-CN"

@@ -1,0 +1,151 @@
+"""Shared fixtures: the app on a real database (SQLite file, or PostgreSQL with
+TEST_DATABASE_URL), a clean database per test, a client, and factories."""
+import itertools
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from activity_hub import create_app
+from activity_hub.extensions import db
+
+DEMO_TZ = timezone(timedelta(hours=8))
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.create_all()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app):
+    """Every test starts with empty tables and the districts loaded."""
+    from activity_hub.districts import ensure_districts
+
+    with app.app_context():
+        ensure_districts(db.session)
+        db.session.commit()
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(
+                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                )
+            else:
+                for table in tables:
+                    connection.exec_driver_sql(f'DELETE FROM "{table}"')
+        db.session.remove()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def district(code="wuchang"):
+    from activity_hub.districts import District
+
+    return db.session.scalar(sa.select(District).where(District.code == code))
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(roles=("resident",), district="wuchang", role_district=None, **fields) -> user id."""
+    from activity_hub.auth import accounts
+
+    def factory(roles=("resident",), district_code="wuchang", role_district_code=None, password="correct horse 1",
+                login=None, name=None, **fields):
+        with app.app_context():
+            n = next(_counter)
+            user = accounts.create_user(
+                login or f"139{n:08d}", name or f"测试用户{n}", password, roles=roles,
+                district=district(district_code) if district_code else None,
+                role_district=district(role_district_code) if role_district_code else None,
+            )
+            for key, value in fields.items():
+                setattr(user, key, value)
+            db.session.commit()
+            return user.id
+
+    return factory
+
+
+def login(client, user_id):
+    """Log a user in by their session (the login form itself is tested in test_auth)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def make_venue(app):
+    from activity_hub.events.models import Venue
+
+    def factory(name=None, district_code="wuchang", features=("step_free", "accessible_toilet"), wheelchair_spaces=4, **fields):
+        with app.app_context():
+            venue = Venue(name=name or f"场地{next(_counter)}", address="武昌区中山路1号",
+                          district=district(district_code), features=list(features),
+                          wheelchair_spaces=wheelchair_spaces, **fields)
+            db.session.add(venue)
+            db.session.commit()
+            return venue.id
+
+    return factory
+
+
+@pytest.fixture
+def make_event(app, make_venue):
+    """make_event(capacity=10, ...) -> event id; published, open for registration, starting in 10 days."""
+    from activity_hub.events.models import PUBLISHED, Event
+
+    def factory(title=None, capacity=10, wheelchair_spaces=2, max_companions=2, status=PUBLISHED,
+                district_code="wuchang", venue_id=None, provisions=(), starts_in=timedelta(days=10),
+                category="culture", **fields):
+        venue_id = venue_id or make_venue(district_code=district_code)
+        with app.app_context():
+            now = datetime.now(timezone.utc)
+            starts = now + starts_in
+            event = Event(
+                title=title or f"测试活动{next(_counter)}", category=category, district=district(district_code),
+                venue_id=venue_id, starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=capacity,
+                wheelchair_spaces=wheelchair_spaces, max_companions=max_companions, status=status,
+                registration_opens_at=now - timedelta(days=1), registration_closes_at=starts - timedelta(hours=1),
+                **fields,
+            )
+            event.set_provisions(provisions)
+            db.session.add(event)
+            db.session.commit()
+            return event.id
+
+    return factory
