@@ -1,0 +1,58 @@
+"""Personal API tokens over the API: exchange a login and password for a token, list and
+revoke one's own tokens."""
+from flask import request
+
+from ..extensions import db
+from . import tokens
+from .framework import ApiError, Routes, json_body, not_found, require_user, validation_error
+from .schema import Field, Fields
+from .serializers import token_json
+
+OPENAPI_PATHS = {}
+route = Routes(OPENAPI_PATHS, tag="Tokens")
+
+TOKEN_REQUEST = Fields({
+    "login": Field("string", required=True, min_length=1, max_length=254,
+                   description="A mobile number or an e-mail address.", example="13800138000"),
+    "password": Field("string", required=True, min_length=1, max_length=128),
+    "name": Field("string", max_length=tokens.NAME_MAX, min_length=1,
+                  description="What the token is for, e.g. “my phone”.", example="my phone"),
+})
+
+
+@route("POST", "/auth/token", summary="Get an API token with a login and password", body=TOKEN_REQUEST,
+       response="NewToken", status=201, auth="none", errors=(401, 429))
+def create_token_with_password():
+    """Failed attempts count towards the same limits as the log-in form. The token is shown
+    only in this response: store it safely."""
+    data = json_body(TOKEN_REQUEST)
+    try:
+        token, plain = tokens.token_for_password(
+            data["login"], data["password"], data.get("name") or "API", request.remote_addr or "unknown",
+        )
+    except tokens.TokenError as error:
+        if error.code == "too_many_attempts":
+            raise ApiError(429, error.code, error.message) from None
+        if error.field:
+            raise validation_error({error.field: error.message}) from None
+        raise ApiError(401, error.code, error.message) from None
+    return token_json(token, plain=plain)
+
+
+@route("GET", "/auth/tokens", summary="My active API tokens", response="TokenList")
+def list_tokens():
+    user = require_user()
+    return {"items": [token_json(token) for token in tokens.active_tokens(user)]}
+
+
+@route("DELETE", "/auth/tokens/<int:token_id>", summary="Revoke one of my API tokens", status=204)
+def revoke_token(token_id):
+    """A revoked token stops working at once. Another user's token is a 404."""
+    user = require_user()
+    token = tokens.find_own_token(user, token_id)
+    if token is None:
+        raise not_found()
+    tokens.revoke_token(token)
+    db.session.commit()
+
+

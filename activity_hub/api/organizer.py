@@ -1,0 +1,2 @@
+"""placeholder"""
+OPENAPI_PATHS = {}

@@ -1,0 +1,239 @@
+"""Declared request fields: one declaration both validates the input and describes it in
+the OpenAPI document, so the two cannot drift apart.
+
+``Field`` checks one JSON value (or one query-string value) and returns it cleaned;
+``Fields`` checks a whole object: unknown names, missing required names, each value.
+Every failure is collected into ``{field name: translated message}``.
+"""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Largest integer a PostgreSQL INTEGER column takes; larger numbers are refused, not overflowed.
+INT_MAX = 2**31 - 1
+MISSING = object()
+
+
+class Invalid(ValueError):
+    """One value is wrong; the message is shown to the user."""
+
+
+class Field:
+    def __init__(self, kind, *, required=False, nullable=False, minimum=None, maximum=None,
+                 max_length=None, min_length=None, enum=None, items=None, max_items=None,
+                 description=None, example=MISSING):
+        self.kind = kind
+        self.required = required
+        self.nullable = nullable
+        self.minimum = minimum
+        self.maximum = maximum if maximum is not None or kind != "integer" else INT_MAX
+        self.max_length = max_length
+        self.min_length = min_length
+        self.enum = tuple(enum) if enum is not None else None
+        self.items = items
+        self.max_items = max_items
+        self.description = description
+        self.example = example
+
+    # -- OpenAPI --------------------------------------------------------------------------
+    def schema(self):
+        base = {
+            "string": {"type": "string"},
+            "integer": {"type": "integer"},
+            "boolean": {"type": "boolean"},
+            "datetime": {"type": "string", "format": "date-time"},
+            "date": {"type": "string", "format": "date"},
+            "array": {"type": "array"},
+        }[self.kind]
+        schema = dict(base)
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        if self.min_length is not None:
+            schema["minLength"] = self.min_length
+        if self.enum is not None:
+            schema["enum"] = list(self.enum)
+        if self.items is not None:
+            schema["items"] = self.items.schema()
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
+        if self.nullable:
+            schema["type"] = [schema["type"], "null"]
+            if "enum" in schema:
+                schema["enum"].append(None)
+        if self.description:
+            schema["description"] = self.description
+        if self.example is not MISSING:
+            schema["examples"] = [self.example]
+        return schema
+
+    # -- JSON values ----------------------------------------------------------------------
+    def clean(self, value):
+        if value is None:
+            if self.nullable:
+                return None
+            raise Invalid(_("This cannot be empty"))
+        method = getattr(self, f"_clean_{self.kind}")
+        return method(value)
+
+    def _clean_string(self, value):
+        if not isinstance(value, str):
+            raise Invalid(_("Give text (a JSON string)"))
+        value = value.strip()
+        if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+            raise Invalid(_("Remove the invisible control characters"))
+        if self.min_length is not None and len(value) < self.min_length:
+            raise Invalid(_("This cannot be empty") if self.min_length == 1 else
+                          _("Give at least %(count)s characters", count=self.min_length))
+        if self.max_length is not None and len(value) > self.max_length:
+            raise Invalid(_("Give %(count)s characters or fewer", count=self.max_length))
+        return self._check_enum(value)
+
+    def _clean_integer(self, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(_("Give a whole number"))
+        if self.minimum is not None and value < self.minimum:
+            raise Invalid(_("Give a number of at least %(minimum)s", minimum=self.minimum))
+        if self.maximum is not None and value > self.maximum:
+            raise Invalid(_("Give a number of at most %(maximum)s", maximum=self.maximum))
+        return self._check_enum(value)
+
+    def _clean_boolean(self, value):
+        if not isinstance(value, bool):
+            raise Invalid(_("Give true or false"))
+        return value
+
+    def _clean_datetime(self, value):
+        if not isinstance(value, str) or len(value) > 40:
+            raise Invalid(_("Give a date and time like 2025-05-18T09:30:00+08:00"))
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise Invalid(_("Give a date and time like 2025-05-18T09:30:00+08:00")) from None
+        if parsed.tzinfo is None:
+            # A time without an offset is a Wuhan time, the way residents and organizers think.
+            parsed = parsed.replace(tzinfo=SHANGHAI)
+        return parsed
+
+    def _clean_date(self, value):
+        if not isinstance(value, str) or len(value) > 10:
+            raise Invalid(_("Give a date like 2025-05-18"))
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(_("Give a date like 2025-05-18")) from None
+
+    def _clean_array(self, value):
+        if not isinstance(value, list):
+            raise Invalid(_("Give a list (a JSON array)"))
+        if self.max_items is not None and len(value) > self.max_items:
+            raise Invalid(_("Give %(count)s items or fewer", count=self.max_items))
+        cleaned = []
+        for item in value:
+            item = self.items.clean(item)
+            if item not in cleaned:
+                cleaned.append(item)
+        return cleaned
+
+    def _check_enum(self, value):
+        if self.enum is not None and value not in self.enum:
+            raise Invalid(_("Choose one of: %(choices)s", choices=", ".join(str(c) for c in self.enum)))
+        return value
+
+    # -- query-string values ----------------------------------------------------------------
+    def clean_text(self, values):
+        """Clean the query-string value(s) of this parameter (a list of strings)."""
+        if self.kind == "array":
+            return self._clean_array([self.items.clean_text([v]) for v in values])
+        if len(values) > 1:
+            raise Invalid(_("Give this only once"))
+        text = values[0]
+        if self.kind == "integer":
+            text = text.strip()
+            if not text.lstrip("-").isdigit() or len(text) > 12:
+                raise Invalid(_("Give a whole number"))
+            return self._clean_integer(int(text))
+        if self.kind == "boolean":
+            if text.lower() in ("true", "1", "yes"):
+                return True
+            if text.lower() in ("false", "0", "no"):
+                return False
+            raise Invalid(_("Give true or false"))
+        return self.clean(text)
+
+
+class Fields:
+    """The fields of a JSON object (a request body) or of a query string."""
+
+    def __init__(self, fields, *, description=None, example=None):
+        self.fields = fields
+        self.description = description
+        self.example = example
+
+    def schema(self):
+        schema = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {name: field.schema() for name, field in self.fields.items()},
+        }
+        required = [name for name, field in self.fields.items() if field.required]
+        if required:
+            schema["required"] = required
+        if self.description:
+            schema["description"] = self.description
+        if self.example is not None:
+            schema["examples"] = [self.example]
+        return schema
+
+    def parameters(self):
+        """OpenAPI ``in: query`` parameters."""
+        params = []
+        for name, field in self.fields.items():
+            param = {"name": name, "in": "query", "required": field.required, "schema": field.schema()}
+            if field.kind == "array":
+                param["style"] = "form"
+                param["explode"] = True
+            if field.description:
+                param["description"] = field.description
+            params.append(param)
+        return params
+
+    def clean(self, data):
+        """(cleaned values of the names given, {name: message}) for a decoded JSON object."""
+        cleaned, errors = {}, {}
+        for name in data:
+            if name not in self.fields:
+                errors[str(name)[:100]] = _("This field is not known")
+        for name, field in self.fields.items():
+            if name not in data:
+                if field.required:
+                    errors[name] = _("This field is required")
+                continue
+            try:
+                cleaned[name] = field.clean(data[name])
+            except Invalid as error:
+                errors[name] = str(error)
+        return cleaned, errors
+
+    def clean_query(self, args):
+        """Same for a query string (a werkzeug MultiDict)."""
+        cleaned, errors = {}, {}
+        for name in args:
+            if name not in self.fields:
+                errors[str(name)[:100]] = _("This parameter is not known")
+        for name, field in self.fields.items():
+            values = args.getlist(name)
+            if not values or (field.kind != "array" and values == [""]):
+                if field.required:
+                    errors[name] = _("This parameter is required")
+                continue
+            try:
+                cleaned[name] = field.clean_text(values)
+            except Invalid as error:
+                errors[name] = str(error)
+        return cleaned, errors

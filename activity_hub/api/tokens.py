@@ -1,0 +1,112 @@
+"""Personal API tokens: creating, listing, revoking and authenticating them,
+and exchanging a login and password for a token under the login form's limits."""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ..auth import accounts, login_limits
+from ..db_types import utcnow
+from ..extensions import db
+from .models import ApiToken
+
+TOKEN_PREFIX = "ahp_"
+NAME_MAX = 80
+# Writing last_used_at on every request would turn every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+class TokenError(ValueError):
+    """A token could not be issued; ``code`` is machine-readable, ``message`` translated."""
+
+    def __init__(self, code, message, field=None):
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user, name):
+    """Issue a token for ``user`` (not committed). Returns (ApiToken, plain token): the
+    plain token exists only in this return value."""
+    from flask_babel import lazy_gettext as _l
+
+    name = (name or "").strip()
+    if not name:
+        raise TokenError("name_required", _l("Enter a name for the token, like “my phone”"), "name")
+    if len(name) > NAME_MAX:
+        raise TokenError("name_too_long", _l("The name must be 80 characters or fewer"), "name")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), token_prefix=plain[:12])
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def active_tokens(user):
+    return list(db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ))
+
+
+def find_own_token(user, token_id):
+    """The user's active token with this id, or None (another user's token is None too)."""
+    return db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+        )
+    )
+
+
+def revoke_token(token):
+    """Revoke (not committed). The row stays, so the owner's history is kept."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def authenticate(plain):
+    """The active user owning this active token, or None. Touches last_used_at (not committed)."""
+    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    digest = _digest(plain)
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest))
+    # The lookup is by digest, so timing reveals nothing of the stored value; compare anyway.
+    if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
+        return None
+    user = token.user
+    if user is None or not user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+    return user
+
+
+def token_for_password(login, password, name, address):
+    """Check a login and password exactly like the log-in form (same failure limits), then
+    issue a token. Commits. Raises TokenError("too_many_attempts" | "invalid_credentials")."""
+    from flask_babel import lazy_gettext as _l
+
+    parsed = accounts.normalise_login(login)
+    account_key = parsed[1] if parsed else login
+    if login_limits.is_locked(account_key, address):
+        raise TokenError("too_many_attempts", _l(
+            "Too many failed attempts. For your safety, logging in is paused for 15 minutes."
+        ))
+    user = accounts.find_user_by_login(login)
+    if user is None or not user.is_active or not accounts.verify_password(user, password):
+        db.session.rollback()
+        login_limits.record_failure(account_key, address)
+        raise TokenError("invalid_credentials", _l("The mobile number, e-mail address or password is not right"))
+    login_limits.clear_failures(account_key)
+    token, plain = create_token(user, name)
+    db.session.commit()
+    return token, plain
