@@ -29,8 +29,21 @@ def normalise_locale(value):
     return None
 
 
+def accept_language_locale():
+    """The first supported language of the request's Accept-Language header, or None."""
+    for value, _quality in request.accept_languages:
+        chosen = normalise_locale(value)
+        if chosen:
+            return chosen
+    return None
+
+
 def select_locale():
     """An explicit choice (cookie, then account) wins; otherwise Chinese, the site's language."""
+    if request.path.startswith("/api/"):  # API clients state their language in Accept-Language
+        chosen = accept_language_locale()
+        if chosen:
+            return chosen
     chosen = normalise_locale(request.cookies.get(LANGUAGE_COOKIE))
     if chosen:
         return chosen
