@@ -26,8 +26,14 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'activity_hub.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    # Redis is optional: when set, login rate-limit counters live there.
+    # Redis is optional: when set, login rate-limit counters live there instead of the database.
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Prefix of every Redis key, so one Redis server can serve several sites.
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "activity_hub:")
+    # Number of reverse proxies (load balancer, nginx) in front of the app. Their
+    # X-Forwarded-For / -Proto headers are trusted only when this is set; without it
+    # every visitor behind a proxy shares the proxy's address and its login limit.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -1,6 +1,6 @@
 """Extract each domain's user-visible strings into its own zh_CN catalogue.
 
-``python -m activity_hub.catalogues`` (or ``make messages``) updates every
+``python -m activity_hub.catalogues [core|auth|events|...]`` (or ``make messages``) updates every
 ``translations/zh_CN/LC_MESSAGES/messages.po``: new strings are added with an
 empty translation, strings no longer used are dropped. English is the source
 language, so no English catalogue is needed. The test suite fails while any
@@ -70,8 +70,15 @@ def update_catalogue(catalogue_dir, source_dir, skip):
     return len(messages), missing
 
 
-def main():
+def main(argv=None):
+    """Update the named catalogues ("core", "auth", "events", ...), or all of them."""
+    import sys
+
+    wanted = set(sys.argv[1:] if argv is None else argv)
     for catalogue_dir, source_dir, skip in catalogue_sources():
+        name = "core" if source_dir == PACKAGE_DIR else source_dir.name
+        if wanted and name not in wanted:
+            continue
         count, missing = update_catalogue(catalogue_dir, source_dir, skip)
         if count:
             print(f"{catalogue_dir.relative_to(PACKAGE_DIR.parent)}: {count} strings, {missing} without a translation")

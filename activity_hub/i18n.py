@@ -1,11 +1,12 @@
 """Locale selection and the per-domain translation catalogues."""
-from flask import request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 from . import DOMAINS, PACKAGE_DIR
 
 LANGUAGE_COOKIE = "lang"
 SUPPORTED = ("zh_CN", "en")
+ONE_YEAR = 365 * 24 * 3600
 
 
 def translation_directories():
@@ -40,6 +41,8 @@ def accept_language_locale():
 
 def select_locale():
     """An explicit choice (cookie, then account) wins; otherwise Chinese, the site's language."""
+    if not has_request_context():  # CLI commands and background work: the site's language
+        return "zh_CN"
     if request.path.startswith("/api/"):  # API clients state their language in Accept-Language
         chosen = accept_language_locale()
         if chosen:
@@ -57,3 +60,13 @@ def html_lang():
 
     locale = str(get_locale() or "zh_CN")
     return "en" if locale.startswith("en") else "zh-CN"
+
+
+def remember_language(response, locale):
+    """Keep the visitor's language choice in a cookie for a year (Secure wherever the session cookie is)."""
+    response.set_cookie(
+        LANGUAGE_COOKIE, locale, max_age=ONE_YEAR, httponly=True,
+        samesite=current_app.config.get("SESSION_COOKIE_SAMESITE") or "Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response

@@ -2,10 +2,10 @@
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, Unauthorized
 
 from .i18n import html_lang
 
@@ -54,6 +54,52 @@ def wants_json():
     return request.path.startswith("/api/")
 
 
+def home_url():
+    """The front page: the event list once the events blueprint provides it."""
+    if "events.catalogue" in current_app.view_functions:
+        return url_for("events.catalogue")
+    return "/"
+
+
+def current_path():
+    """The path of this request with its query string, for ``next=`` links."""
+    return request.full_path if request.query_string else request.path
+
+
+# Shown by Flask-Login when a page needs a logged-in user (translated when flashed).
+LOGIN_MESSAGE = _l("Please log in to see this page.")
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    401: _l("Please log in to continue"),
+    403: _l("You do not have permission to see this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("This could not be done"),
+    413: _l("What you sent is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+CSRF_TITLE = _l("Your form could not be sent")
+
+
+def error_response(error):
+    """An error as a page in the site's layout (or as JSON under /api/), in the user's language."""
+    from flask_wtf.csrf import CSRFError
+
+    code = error.code if isinstance(error, HTTPException) and error.code else 500
+    title = str(CSRF_TITLE if isinstance(error, CSRFError) else ERROR_TITLES.get(code, _("Something went wrong")))
+    if wants_json():
+        return jsonify({"error": {"code": f"http_{code}", "message": title}}), code
+    try:
+        body = render_template("errors/error.html", code=code, title=title,
+                               csrf_failed=isinstance(error, CSRFError))
+    except Exception:  # the layout itself failed (e.g. the database is down): still say something useful
+        current_app.logger.exception("error page could not be rendered")
+        body = f"<!doctype html><title>{code}</title><h1>{code}</h1>"
+    return body, code
+
+
 def register_web_helpers(app):
     from .extensions import login_manager
 
@@ -67,12 +113,22 @@ def register_web_helpers(app):
         except (TypeError, ValueError):
             return None
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        """Pages send anonymous visitors to the login form; the JSON API answers 401."""
+        if wants_json():
+            return make_response(error_response(Unauthorized()))
+        flash(str(LOGIN_MESSAGE), "info")
+        return redirect(url_for("auth.login", next=current_path()))
+
     @app.context_processor
     def inject_globals():
         return {
             "html_lang": html_lang(),
             "nav_items": visible_nav_items(),
             "nav_endpoints": current_app.view_functions,
+            "home_url": home_url(),
+            "current_path": current_path(),
             "help_phone": current_app.config["HELP_PHONE"],
             "help_email": current_app.config["HELP_EMAIL"],
         }
@@ -90,28 +146,12 @@ def register_web_helpers(app):
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    def error_page(error):
-        code = error.code if isinstance(error, HTTPException) else 500
-        titles = {
-            400: _("The request could not be understood"),
-            403: _("You do not have permission to see this page"),
-            404: _("Page not found"),
-            405: _("This action is not allowed here"),
-            409: _("This could not be done"),
-            429: _("Too many attempts"),
-            500: _("Something went wrong on our side"),
-        }
-        title = titles.get(code, _("Something went wrong"))
-        if wants_json():
-            return jsonify({"error": {"code": f"http_{code}", "message": title}}), code
-        return render_template("errors/error.html", code=code, title=title), code
-
-    for code in (400, 403, 404, 405, 409, 429):
-        app.register_error_handler(code, error_page)
+    for code in (400, 401, 403, 404, 405, 409, 413, 429):
+        app.register_error_handler(code, error_response)
 
     @app.errorhandler(500)
     def internal_error(error):
         from .extensions import db
 
         db.session.rollback()
-        return error_page(error)
+        return error_response(error)

@@ -10,8 +10,12 @@ from ..extensions import db
 from .models import DISTRICT_SCOPED_ROLES, ROLES, RoleGrant, User
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Deliberately loose (any script is allowed), but no spaces, control characters or second "@".
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 _hasher = PasswordHasher()
+# Verified when no account matches, so a wrong login takes as long as a wrong password
+# and response times do not reveal which numbers have accounts.
+_DUMMY_HASH = _hasher.hash("no account has this password")
 
 
 class AccountError(ValueError):
@@ -49,6 +53,18 @@ def verify_password(user, password):
     if ok and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return ok
+
+
+def authenticate(login, password):
+    """The active account for ``login`` if ``password`` is right, else None."""
+    user = find_user_by_login(login)
+    if user is None or not user.is_active:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        return None
+    return user if verify_password(user, password) else None
 
 
 def find_user_by_login(login):
@@ -103,19 +119,21 @@ def create_user(login, display_name, password, roles=(), district=None, role_dis
 
 
 def grant_role(user, role, district=None, granted_by=None):
-    """Give ``user`` a role (scoped to ``district`` for organizers and team leaders)."""
+    """Give ``user`` a role (scoped to ``district`` for organizers and team leaders; None = city-wide).
+
+    Granting a role the user already holds moves it to the new district. Not committed.
+    """
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}", "role")
-    district_id = district.id if district is not None and role in DISTRICT_SCOPED_ROLES else None
+    if role not in DISTRICT_SCOPED_ROLES:
+        district = None
+    district_id = district.id if district is not None else None
     for grant in user.role_grants:
         if grant.role == role:
-            grant.district_id = district_id
-            if district is not None and role in DISTRICT_SCOPED_ROLES:
-                grant.district = district
+            grant.district, grant.district_id = district, district_id
             return grant
-    grant = RoleGrant(role=role, district_id=district_id, granted_by_id=getattr(granted_by, "id", None))
-    if district is not None and role in DISTRICT_SCOPED_ROLES:
-        grant.district = district
+    grant = RoleGrant(role=role, district=district, district_id=district_id,
+                      granted_by_id=getattr(granted_by, "id", None))
     user.role_grants.append(grant)
     return grant
 

@@ -1,13 +1,17 @@
 """`flask users ...`: accounts for operators and scripts."""
-import csv
+import io
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
+from flask_babel import force_locale
+from sqlalchemy.exc import IntegrityError
 
 from ..districts import District
 from ..extensions import db
-from . import accounts
+from . import accounts, bulk_import
+from .forms import PASSWORD_MAX, PASSWORD_MIN
 from .models import DISTRICT_SCOPED_ROLES, ROLES
 
 
@@ -21,23 +25,15 @@ def _district_by_name(name):
         return None
     district = db.session.scalar(sa.select(District).where(sa.or_(District.name_zh == name, District.code == name)))
     if district is None:
-        raise accounts.AccountError(f"unknown district {name!r}", "district")
+        raise accounts.AccountError(f"unknown district {name!r} (use the Chinese name, e.g. 武昌区)", "district")
     return district
 
 
-def _parse_roles(text):
-    roles = [r.strip() for r in (text or "").replace(",", ";").split(";") if r.strip()]
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise accounts.AccountError(f"unknown role(s) {', '.join(unknown)}; use {', '.join(ROLES)}", "roles")
-    return roles or ["resident"]
-
-
 @users_cli.command("create")
-@click.option("--phone")
-@click.option("--email")
-@click.option("--name", required=True)
-@click.option("--password", required=True)
+@click.option("--phone", help="Mobile number (11 digits).")
+@click.option("--email", help="E-mail address.")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--password", required=True, help="At least 8 characters.")
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="May be given several times.")
 @click.option("--district", help="Chinese name of the district (for organizers and team leaders: their scope).")
 @with_appcontext
@@ -45,23 +41,30 @@ def create_command(phone, email, name, password, roles, district):
     """Create one account."""
     if not phone and not email:
         raise click.UsageError("give --phone or --email")
-    if len(password) < 8:
-        raise click.UsageError("the password must be at least 8 characters")
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise click.UsageError(f"the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+    name = name.strip()
+    if not name or len(name) > bulk_import.NAME_MAX:
+        raise click.UsageError(f"the name must be 1 to {bulk_import.NAME_MAX} characters")
     try:
-        district_obj = _district_by_name(district)
-        user = accounts.create_user(None, name, password, roles=roles or ("resident",), district=district_obj,
-                                    role_district=district_obj, phone=phone, email=email)
-        db.session.commit()
+        with force_locale("en"):
+            district_obj = _district_by_name(district)
+            user = accounts.create_user(None, name, password, roles=roles or ("resident",), district=district_obj,
+                                        role_district=district_obj, phone=phone, email=email)
+            db.session.commit()
     except accounts.AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message))
+    except IntegrityError:
+        db.session.rollback()
+        raise click.ClickException("an account with this phone number or e-mail address already exists")
     click.echo(f"created user {user.id} ({user.login_name}) with roles {', '.join(sorted(user.roles))}")
 
 
 @users_cli.command("grant")
 @click.argument("login")
 @click.argument("role", type=click.Choice(ROLES))
-@click.option("--district", help="Chinese name of the district; omit for city-wide.")
+@click.option("--district", help="Chinese name of the district (organizers, team leaders); omit for city-wide.")
 @click.option("--withdraw", is_flag=True, help="Take the role away instead.")
 @with_appcontext
 def grant_command(login, role, district, withdraw):
@@ -73,7 +76,10 @@ def grant_command(login, role, district, withdraw):
         if withdraw:
             accounts.withdraw_role(user, role)
         else:
-            accounts.grant_role(user, role, _district_by_name(district))
+            district_obj = _district_by_name(district)
+            if district_obj is not None and role not in DISTRICT_SCOPED_ROLES:
+                raise accounts.AccountError(f"only {' and '.join(DISTRICT_SCOPED_ROLES)} have a district", "district")
+            accounts.grant_role(user, role, district_obj)
         db.session.commit()
     except accounts.AccountError as error:
         db.session.rollback()
@@ -87,52 +93,30 @@ def grant_command(login, role, district, withdraw):
 def import_command(path):
     """Create many accounts from a CSV file in one transaction; nothing is created if any row is bad.
 
-    Columns: phone or email (or both), name, password, roles (separated by ;), district.
+    The first line names the columns: phone and/or email, name, password, roles
+    (resident, volunteer, team_leader, organizer, admin; several separated by ;)
+    and district (its Chinese name; empty means city-wide). UTF-8 or GBK.
     """
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = set(reader.fieldnames or ())
-        missing = {"name", "password"} - fields
-        if missing or not ({"phone", "email"} & fields):
-            raise click.ClickException(
-                "the header must name the columns phone or email, name, password (and optionally roles, district)"
-            )
-        problems = []
-        created = 0
-        seen = set()
-        for row in reader:
-            line = reader.line_num
-            try:
-                phone = (row.get("phone") or "").strip() or None
-                email = (row.get("email") or "").strip() or None
-                name = (row.get("name") or "").strip()
-                password = row.get("password") or ""
-                if not name:
-                    raise accounts.AccountError("the name is empty", "name")
-                if len(name) > 80:
-                    raise accounts.AccountError("the name is longer than 80 characters", "name")
-                if len(password) < 8:
-                    raise accounts.AccountError("the password is shorter than 8 characters", "password")
-                for value in (phone, email):
-                    if value:
-                        key = accounts.normalise_login(value)
-                        if key in seen:
-                            raise accounts.AccountError(f"{value} appears twice in the file", "login")
-                        seen.add(key)
-                roles = _parse_roles(row.get("roles"))
-                district = _district_by_name((row.get("district") or "").strip())
-                with db.session.no_autoflush:
-                    accounts.create_user(None, name, password, roles=roles, district=district,
-                                         role_district=district if set(roles) & set(DISTRICT_SCOPED_ROLES) else None,
-                                         phone=phone, email=email)
-                db.session.flush()
-                created += 1
-            except accounts.AccountError as error:
-                problems.append(f"line {line}: {error.message}")
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")  # what Excel on a Chinese Windows saves
+        except UnicodeDecodeError:
+            raise click.ClickException("the file is neither UTF-8 nor GBK text; save it as CSV (UTF-8)")
+    try:
+        rows, problems = bulk_import.read_register(io.StringIO(text, newline=""))
+    except bulk_import.ImportFileError as error:
+        raise click.ClickException(str(error))
     if problems:
-        db.session.rollback()
         for problem in problems:
             click.echo(problem, err=True)
         raise click.ClickException(f"{len(problems)} bad row(s); no account was created")
-    db.session.commit()
-    click.echo(f"created {created} account(s)")
+    try:
+        users = bulk_import.create_accounts(rows)
+        db.session.commit()
+    except (accounts.AccountError, IntegrityError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"no account was created: {getattr(error, 'message', error)}")
+    click.echo(f"created {len(users)} account(s)")

@@ -59,7 +59,7 @@ class SignupForm(FlaskForm):
         filters=[strip_filter],
         validators=[DataRequired(_l("Enter a mobile number or an e-mail address")),
                     Length(max=254, message=_l("This is too long to be a mobile number or an e-mail address")),
-                    _valid_login],
+                    NoControlCharacters(), _valid_login],
     )
     display_name = _display_name_field()
     password, confirm = _new_password_fields()
@@ -71,7 +71,8 @@ class LoginForm(FlaskForm):
         _l("Mobile number or e-mail address"),
         filters=[strip_filter],
         validators=[DataRequired(_l("Enter your mobile number or e-mail address")),
-                    Length(max=254, message=_l("This is too long to be a mobile number or an e-mail address"))],
+                    Length(max=254, message=_l("This is too long to be a mobile number or an e-mail address")),
+                    NoControlCharacters()],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password")),
                                                        Length(max=PASSWORD_MAX, message=_l("This password is too long"))])
@@ -107,3 +108,25 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_needs.choices = need_choices()
+
+
+class UserSearchForm(FlaskForm):
+    """The administrators' search (GET, so results can be bookmarked; nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Name, mobile number or e-mail address"), filters=[strip_filter],
+        validators=[Optional(), Length(max=100, message=_l("Search for 100 characters or fewer")), NoControlCharacters()],
+    )
+    role = SelectField(_l("Role"), validators=[Optional()], default="")
+
+
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role"))])
+    district = SelectField(_l("District"), validators=[Optional()], default="")
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step: only the CSRF token."""

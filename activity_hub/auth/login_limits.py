@@ -1,8 +1,12 @@
 """Limits on failed logins, per account and per client address, without any CAPTCHA.
 
 Counters must be shared by every app process on every host, so they live in the
-database by default, or in Redis when ``REDIS_URL`` is configured.
+database by default, or in Redis when ``REDIS_URL`` is configured. A login is
+refused while the account or the address has used up its failures within the
+window (``LOGIN_FAILURE_WINDOW_SECONDS``); the refusal itself is not counted, so
+waiting always ends a lockout.
 """
+import math
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,18 +16,30 @@ from ..db_types import utcnow
 from ..extensions import db
 from .models import LoginFailure
 
+KEY_MAX = 250
+
+
+def _printable(text):
+    return "".join(ch for ch in text if ch.isprintable())[:KEY_MAX]
+
 
 def _keys(login, address):
+    """(counter key, limit) for the account and the address; logins are compared case-insensitively."""
     keys = []
     if login:
-        keys.append(("account:" + login.strip().lower()[:250], current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]))
+        keys.append(("account:" + _printable(login.strip().lower()), current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]))
     if address:
-        keys.append(("address:" + address[:250], current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
+        keys.append(("address:" + _printable(address), current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
     return keys
 
 
-def _window():
+def window_seconds():
     return current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
+
+
+def lockout_minutes():
+    """How long a lockout lasts at most, in whole minutes (for the message)."""
+    return max(1, math.ceil(window_seconds() / 60))
 
 
 def _redis():
@@ -39,46 +55,56 @@ def _redis():
     return client
 
 
+def _redis_key(key):
+    return current_app.config.get("REDIS_KEY_PREFIX", "") + "login-failures:" + key
+
+
+def failure_count(key):
+    """Failures counted for one key within the window."""
+    redis_client = _redis()
+    if redis_client is not None:
+        return int(redis_client.get(_redis_key(key)) or 0)
+    since = utcnow() - timedelta(seconds=window_seconds())
+    return db.session.scalar(
+        sa.select(sa.func.count(LoginFailure.id)).where(LoginFailure.key == key, LoginFailure.failed_at > since)
+    )
+
+
 def is_locked(login, address):
     """True when the account or the address has used up its failures in the window."""
-    redis_client = _redis()
-    for key, limit in _keys(login, address):
-        if redis_client is not None:
-            count = int(redis_client.get("login-failures:" + key) or 0)
-        else:
-            since = utcnow() - timedelta(seconds=_window())
-            count = db.session.scalar(
-                sa.select(sa.func.count(LoginFailure.id)).where(LoginFailure.key == key, LoginFailure.failed_at > since)
-            )
-        if count >= limit:
-            return True
-    return False
+    return any(failure_count(key) >= limit for key, limit in _keys(login, address))
 
 
 def record_failure(login, address):
-    """Count a failed attempt (committed at once, so a later rollback cannot lose it)."""
+    """Count a failed attempt (committed at once, so a later rollback cannot lose it).
+
+    Redis keeps a fixed window per key: the first failure starts it, and the
+    counter disappears when it ends. The database keeps one row per failure and
+    counts the rows inside a sliding window.
+    """
     redis_client = _redis()
     if redis_client is not None:
+        pipe = redis_client.pipeline()
         for key, _limit in _keys(login, address):
-            pipe = redis_client.pipeline()
-            pipe.incr("login-failures:" + key)
-            pipe.expire("login-failures:" + key, _window(), nx=True)
-            pipe.execute()
+            pipe.incr(_redis_key(key))
+            pipe.expire(_redis_key(key), window_seconds(), nx=True)
+        pipe.execute()
         return
     now = utcnow()
     for key, _limit in _keys(login, address):
         db.session.add(LoginFailure(key=key, failed_at=now))
     # Prune old rows so the table stays small.
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < now - timedelta(seconds=_window())))
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < now - timedelta(seconds=window_seconds())))
     db.session.commit()
 
 
 def clear_failures(login):
     """A successful login clears the account's counter (not the address's)."""
-    redis_client = _redis()
     keys = [key for key, _limit in _keys(login, None)]
+    if not keys:
+        return
+    redis_client = _redis()
     if redis_client is not None:
-        for key in keys:
-            redis_client.delete("login-failures:" + key)
+        redis_client.delete(*[_redis_key(key) for key in keys])
         return
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.key.in_(keys)))

@@ -1,27 +1,30 @@
 """Sign-up, log-in, log-out, language, profile and password pages."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
-from ..districts import district_choices
+from ..districts import District, district_choices
 from ..extensions import db
-from ..i18n import LANGUAGE_COOKIE, normalise_locale
+from ..i18n import LANGUAGE_COOKIE, normalise_locale, remember_language
+from ..web import home_url
 from . import accounts, login_limits
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-ONE_YEAR = 365 * 24 * 3600
 
-
-def safe_next(target, default="/"):
-    """Only same-site paths may be redirected to."""
-    if not target:
+def safe_next(target, default=None):
+    """Only same-site paths may be redirected to (no "//host", no "/\\host", no hidden characters)."""
+    default = default or home_url()
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(not ch.isprintable() or ch.isspace() for ch in target):
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return default
     return target
 
@@ -32,10 +35,10 @@ def client_address():
 
 @bp.route("/language")
 def set_language():
+    """Switch language (a plain link or GET form, so it works without JavaScript) and remember it."""
     locale = normalise_locale(request.args.get("lang")) or "zh_CN"
-    response = redirect(safe_next(request.args.get("next")))
-    response.set_cookie(LANGUAGE_COOKIE, locale, max_age=ONE_YEAR, samesite="Lax", httponly=True)
-    if current_user.is_authenticated:
+    response = remember_language(redirect(safe_next(request.args.get("next"))), locale)
+    if current_user.is_authenticated and current_user.locale != locale:
         current_user.locale = locale
         db.session.commit()
     return response
@@ -44,13 +47,11 @@ def set_language():
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
-        return redirect("/")
+        return redirect(home_url())
     form = SignupForm()
     form.district.choices = district_choices(db.session, blank_label=_("Choose a district (optional)"))
     if form.validate_on_submit():
         try:
-            from ..districts import District
-
             district = db.session.get(District, int(form.district.data)) if form.district.data else None
             user = accounts.create_user(
                 form.login.data, form.display_name.data, form.password.data,
@@ -60,6 +61,9 @@ def signup():
         except accounts.AccountError as error:
             db.session.rollback()
             getattr(form, error.field or "login").errors.append(error.message)
+        except IntegrityError:  # the same number signed up a moment ago in another request
+            db.session.rollback()
+            form.login.errors.append(_("An account with this mobile number or e-mail address already exists"))
         else:
             login_user(user)
             flash(_("Your account has been created and you are logged in."), "success")
@@ -76,13 +80,17 @@ def login():
         parsed = accounts.normalise_login(form.login.data)
         account_key = parsed[1] if parsed else form.login.data
         if login_limits.is_locked(account_key, client_address()):
-            form.form_errors.append(_(
-                "Too many failed attempts. For your safety, logging in is paused for 15 minutes. "
-                "If you have forgotten your password, call the help line below."
+            minutes = login_limits.lockout_minutes()
+            form.form_errors.append(ngettext(
+                "Too many wrong attempts. For your safety, logging in is paused for %(num)d minute. "
+                "Please wait and try again. If you have forgotten your password, call %(phone)s and we will help you.",
+                "Too many wrong attempts. For your safety, logging in is paused for %(num)d minutes. "
+                "Please wait and try again. If you have forgotten your password, call %(phone)s and we will help you.",
+                minutes, phone=current_app.config["HELP_PHONE"],
             ))
-            return render_template("auth/login.html", form=form), 429
-        user = accounts.find_user_by_login(form.login.data)
-        if user is not None and user.is_active and accounts.verify_password(user, form.password.data):
+            return render_template("auth/login.html", form=form, locked=True), 429
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is not None:
             login_limits.clear_failures(account_key)
             db.session.commit()
             login_user(user, remember=form.remember.data)
@@ -98,7 +106,7 @@ def login():
 def logout():
     logout_user()
     flash(_("You are logged out."), "success")
-    return redirect("/")
+    return redirect(home_url())
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -110,8 +118,6 @@ def profile():
         form.district.data = str(current_user.district_id or "")
         form.default_needs.data = list(current_user.default_needs or [])
     if form.validate_on_submit():
-        from ..districts import District
-
         user = current_user
         user.display_name = form.display_name.data
         user.district = db.session.get(District, int(form.district.data)) if form.district.data else None
@@ -124,9 +130,7 @@ def profile():
         user.prefers_easy_read = form.prefers_easy_read.data
         db.session.commit()
         flash(_("Your details have been saved."), "success")
-        response = redirect(url_for("auth.profile"))
-        response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=ONE_YEAR, samesite="Lax", httponly=True)
-        return response
+        return remember_language(redirect(url_for("auth.profile")), user.locale)
     return render_template("auth/profile.html", form=form), 200 if not form.errors else 400
 
 
@@ -143,3 +147,7 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
+
+
+# The administrators' pages register their routes on ``bp``.
+from . import admin_views  # noqa: E402,F401
