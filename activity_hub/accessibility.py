@@ -20,6 +20,8 @@ class Need:
     volunteer_skill: str | None = None
     consumes_wheelchair_space: bool = False
     free_text: bool = False
+    # Companions need it too (a seat in the car, a reserved seat beside the resident).
+    includes_companions: bool = False
 
     @property
     def label(self):
@@ -46,7 +48,7 @@ NEEDS = [
          "预留轮椅位，确认无障碍通道畅通", "Reserve a wheelchair space and keep the step-free route clear",
          venue_feature="step_free", consumes_wheelchair_space=True),
     Need("seat_no_queue", "预留座位、免排队", "Reserved seat, no queuing",
-         "预留座位并安排免排队入场", "Reserve a seat and arrange entry without queuing"),
+         "预留座位并安排免排队入场", "Reserve a seat and arrange entry without queuing", includes_companions=True),
     Need("accessible_toilet", "无障碍卫生间", "Accessible toilet",
          "确认场地有可用的无障碍卫生间", "Make sure the venue's accessible toilet is open",
          venue_feature="accessible_toilet"),
@@ -71,7 +73,7 @@ NEEDS = [
     Need("mobility_assist", "行动协助", "Mobility assistance",
          "安排行动协助志愿者", "Assign a mobility-assistance volunteer", volunteer_skill="mobility_assist"),
     Need("transport", "无障碍接送", "Accessible transport",
-         "安排无障碍接送车位", "Book a seat in accessible transport"),
+         "安排无障碍接送车位", "Book a seat in accessible transport", includes_companions=True),
     Need("quiet_room", "安静休息空间", "Quiet room",
          "准备安静休息空间", "Set up a quiet room", venue_feature="quiet_room"),
     Need("easy_read", "易读版资料", "Easy-read materials",

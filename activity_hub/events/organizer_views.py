@@ -1,0 +1,241 @@
+"""Organizer pages: the events they manage, creating and editing events and series.
+
+Thin: read the form, call ``event_admin``, render or redirect. Every request needs the organizer or
+admin role (checked before each request) and every event page checks the event's district.
+The roster, check-in and venue pages register on the same blueprint from their own modules.
+"""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from ..accessibility import feature_label, need_label
+from ..auth.accounts import organizer_scope
+from ..auth.models import ADMIN, ORGANIZER
+from ..auth.permissions import require_role
+from ..db_types import utcnow
+from ..districts import all_districts
+from ..extensions import db
+from . import event_admin
+from .registration import availability
+from .event_admin import EventAdminError, InvalidEvent, NotAllowed
+from .models import CANCELLED, DRAFT, EVENT_STATUSES, PUBLISHED, Event, category_label, event_status_label
+from .organizer_forms import CancelEventForm, EventForm, EventListFilterForm, SeriesForm
+from .venues import venue_choices
+
+organizer_bp = Blueprint("organize", __name__, url_prefix="/organize", template_folder="templates")
+PER_PAGE = 25
+WHEN_FILTERS = ("upcoming", "past", "all")
+
+
+@organizer_bp.before_request
+def require_organizer():
+    require_role(ORGANIZER, ADMIN)
+
+
+@organizer_bp.context_processor
+def labels():
+    return {"need_label": need_label, "feature_label": feature_label, "category_label": category_label,
+            "event_status_label": event_status_label}
+
+
+def acting_user():
+    return current_user._get_current_object()
+
+
+def managed_event(event_id):
+    """The event, if it exists (404) and the current user may manage it (403)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not event_admin.can_manage_event(current_user, event):
+        abort(403)
+    return event
+
+
+def district_choices_for_user():
+    scope = organizer_scope(current_user)
+    districts = [d for d in all_districts(db.session) if scope is None or d.id in scope]
+    blank = [("", _("Choose a district"))] if len(districts) != 1 else []
+    return blank + [(str(d.id), d.name) for d in districts]
+
+
+def _event_form(form_class=EventForm, **kwargs):
+    return form_class(district_choices=district_choices_for_user(),
+                      venue_choices=venue_choices(_("No venue (online event)")), **kwargs)
+
+
+def _error_status(form):
+    return 400 if form.errors or form.form_errors else 200
+
+
+@organizer_bp.route("/")
+def events():
+    """The events this organizer manages, with their status and registration counts."""
+    status = request.args.get("status", "")
+    status = status if status in EVENT_STATUSES else ""
+    when = request.args.get("when", "upcoming")
+    when = when if when in WHEN_FILTERS else "upcoming"
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    query = event_admin.managed_events_query(current_user)
+    if status:
+        query = query.where(Event.status == status)
+    now = utcnow()
+    if when == "upcoming":
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    elif when == "past":
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        query = query.order_by(Event.starts_at.desc(), Event.id.desc())
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    page_events = list(db.session.scalars(
+        query.options(joinedload(Event.district), joinedload(Event.venue))
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ))
+    ids = [e.id for e in page_events]
+    return render_template(
+        "events/organizer/events.html", events=page_events, status=status, when=when, page=page,
+        pages=max(1, -(-total // PER_PAGE)), total=total, statuses=EVENT_STATUSES,
+        counts=event_admin.registration_counts(ids), availability=availability(ids),
+        filters=EventListFilterForm(formdata=None, status=status, when=when),
+    )
+
+
+@organizer_bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    form = _event_form()
+    if request.method == "GET":
+        form.start_time.data = form.end_time.data = None
+    if form.validate_on_submit():
+        try:
+            event = event_admin.create_event(form.values(), acting_user(), publish=request.form.get("action") == "publish")
+        except NotAllowed:
+            abort(403)
+        except InvalidEvent as invalid:
+            db.session.rollback()
+            form.add_errors(invalid.errors)
+        else:
+            flash(_("The event has been saved as a draft.") if event.status == DRAFT
+                  else _("The event has been published."), "success")
+            return redirect(url_for("organize.event", event_id=event.id))
+    return render_template("events/organizer/event_form.html", form=form, event=None), _error_status(form)
+
+
+@organizer_bp.route("/events/<int:event_id>")
+def event(event_id):
+    event = managed_event(event_id)
+    counts = event_admin.registration_counts([event.id])[event.id]
+    return render_template("events/organizer/event.html", event=event, counts=counts,
+                           availability=availability([event.id]).get(event.id), now=utcnow(),
+                           cancel_form=CancelEventForm())
+
+
+@organizer_bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit_event(event_id):
+    event = managed_event(event_id)
+    if event.status == CANCELLED:
+        flash(_("A cancelled event cannot be changed."), "error")
+        return redirect(url_for("organize.event", event_id=event.id))
+    form = _event_form()
+    if request.method == "GET":
+        form.fill_from(event_admin.event_values(event))
+    if form.validate_on_submit():
+        try:
+            changed = event_admin.update_event(event.id, form.values(), acting_user())
+        except NotAllowed:
+            abort(403)
+        except InvalidEvent as invalid:
+            db.session.rollback()
+            form.add_errors(invalid.errors)
+        except EventAdminError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("organize.event", event_id=event_id))
+        else:
+            flash(_("Your changes have been saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("organize.event", event_id=event_id))
+    return render_template("events/organizer/event_form.html", form=form, event=event), _error_status(form)
+
+
+def _state_change(event_id, action, done_message):
+    managed_event(event_id)
+    try:
+        action(event_id, acting_user())
+    except NotAllowed:
+        abort(403)
+    except EventAdminError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(done_message, "success")
+    return redirect(url_for("organize.event", event_id=event_id))
+
+
+@organizer_bp.route("/events/<int:event_id>/publish", methods=["POST"])
+def publish_event(event_id):
+    return _state_change(event_id, event_admin.publish_event,
+                         _("The event is published: residents can now find it and register."))
+
+
+@organizer_bp.route("/events/<int:event_id>/complete", methods=["POST"])
+def complete_event(event_id):
+    return _state_change(event_id, event_admin.complete_event, _("The event is marked as completed."))
+
+
+@organizer_bp.route("/events/<int:event_id>/duplicate", methods=["POST"])
+def duplicate_event(event_id):
+    managed_event(event_id)
+    try:
+        copy = event_admin.duplicate_event(event_id, acting_user())
+    except NotAllowed:
+        abort(403)
+    flash(_("This is a draft copy. Change the date and anything else, then save."), "success")
+    return redirect(url_for("organize.edit_event", event_id=copy.id))
+
+
+@organizer_bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+def cancel_event(event_id):
+    """A confirmation page (GET); cancelling and telling everyone registered (POST)."""
+    event = managed_event(event_id)
+    form = CancelEventForm()
+    if event.status not in (DRAFT, PUBLISHED):
+        flash(_("Only a draft or published event can be cancelled."), "error")
+        return redirect(url_for("organize.event", event_id=event.id))
+    if form.validate_on_submit():
+        try:
+            told = event_admin.cancel_event(event.id, acting_user(), form.reason.data or "")
+        except InvalidEvent as invalid:
+            form.reason.errors = list(invalid.errors.values())
+        except EventAdminError as error:
+            flash(error.message, "error")
+            return redirect(url_for("organize.event", event_id=event_id))
+        else:
+            flash(_("The event is cancelled. %(count)s registered residents will be told.", count=told), "success")
+            return redirect(url_for("organize.event", event_id=event_id))
+    active = availability([event.id]).get(event.id)
+    counts = event_admin.registration_counts([event.id])[event.id]
+    registered = sum(counts.get(s, (0, 0))[0] for s in ("pending", "confirmed", "waitlisted"))
+    return render_template("events/organizer/cancel.html", event=event, form=form, registered=registered,
+                           availability=active), _error_status(form)
+
+
+@organizer_bp.route("/series/new", methods=["GET", "POST"])
+def new_series():
+    form = _event_form(SeriesForm)
+    if form.validate_on_submit():
+        try:
+            created = event_admin.create_series(form.values(), form.count.data, form.interval.data,
+                                                acting_user(), publish=form.publish.data)
+        except NotAllowed:
+            abort(403)
+        except InvalidEvent as invalid:
+            db.session.rollback()
+            form.add_errors(invalid.errors)
+        else:
+            flash(_("%(count)s sessions have been created.", count=len(created)), "success")
+            return redirect(url_for("organize.events", when="all"))
+    return render_template("events/organizer/series_form.html", form=form), _error_status(form)
+
+
+from . import organizer_roster_views, venue_views  # noqa: E402,F401  (routes on organizer_bp)

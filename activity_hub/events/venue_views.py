@@ -1,0 +1,62 @@
+"""Venue pages for organizers (their own district) and admins: list, create, edit."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from . import venues as venue_service
+from .models import Venue
+from .organizer_forms import VenueForm
+from .organizer_views import acting_user, district_choices_for_user, organizer_bp
+
+
+@organizer_bp.route("/venues")
+def venues():
+    return render_template("events/organizer/venues.html", venues=venue_service.managed_venues(current_user))
+
+
+def _save(form, save):
+    """Run ``save(values)``; on broken rules put each message beside its field."""
+    try:
+        return save(form.values())
+    except venue_service.InvalidVenue as invalid:
+        db.session.rollback()
+        form.add_errors(invalid.errors)
+    except venue_service.VenueError as error:
+        db.session.rollback()
+        if error.code == "forbidden":
+            abort(403)
+        raise
+    return None
+
+
+@organizer_bp.route("/venues/new", methods=["GET", "POST"])
+def new_venue():
+    form = VenueForm(district_choices=district_choices_for_user())
+    if form.validate_on_submit():
+        venue = _save(form, lambda values: venue_service.create_venue(values, acting_user()))
+        if venue is not None:
+            flash(_("The venue “%(name)s” has been added.", name=venue.name), "success")
+            return redirect(url_for("organize.venues"))
+    return render_template("events/organizer/venue_form.html", form=form, venue=None), \
+        400 if form.errors else 200
+
+
+@organizer_bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+def edit_venue(venue_id):
+    venue = db.session.get(Venue, venue_id)
+    if venue is None:
+        abort(404)
+    if not venue_service.can_manage_venue(current_user, venue):
+        abort(403)
+    form = VenueForm(obj=venue if request.method == "GET" else None, district_choices=district_choices_for_user())
+    if request.method == "GET":
+        form.district_id.data = str(venue.district_id)
+        form.features.data = list(venue.features or [])
+    if form.validate_on_submit():
+        saved = _save(form, lambda values: venue_service.update_venue(venue.id, values, acting_user()))
+        if saved is not None:
+            flash(_("Your changes to “%(name)s” have been saved.", name=saved.name), "success")
+            return redirect(url_for("organize.venues"))
+    return render_template("events/organizer/venue_form.html", form=form, venue=venue), \
+        400 if form.errors else 200
