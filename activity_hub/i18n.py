@@ -1,8 +1,15 @@
 """Locale selection and the per-domain translation catalogues."""
+import locale as _locale
+
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 from . import DOMAINS, PACKAGE_DIR
+
+# Babel (2.15 and later) parses "zh_CN" as "zh_Hans_CN", and gettext then looks for
+# catalogues in zh_Hans_CN/ and zh/ only, so our zh_CN/ catalogues were never found.
+# This alias makes gettext also try zh_CN/ for that name.
+_locale.locale_alias.setdefault("zh_hans_cn", "zh_CN.UTF-8")
 
 LANGUAGE_COOKIE = "lang"
 SUPPORTED = ("zh_CN", "en")
