@@ -1,2 +1,132 @@
-"""placeholder"""
+"""Events: the public catalogue and event objects, and what organizers do to events
+(create, edit, publish, cancel). The rules are in ``events.event_admin``,
+``events.registration`` and ``events.catalogue``; this module only translates."""
+import sqlalchemy as sa
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from ..accessibility import NEED_CODES
+from ..events import event_admin, event_rules
+from ..events.models import CATEGORIES, DRAFT, Event, Venue
+from ..events.registration import availability
+from ..extensions import db
+from . import service_errors  # noqa: F401  (registers the service error handlers)
+from .framework import Routes, json_body, not_found, require_user
+from .schema import Field, Fields
+from .serializers import event_json
+
 OPENAPI_PATHS = {}
+route = Routes(OPENAPI_PATHS, tag="Events")
+
+
+def _event_options():
+    return (
+        joinedload(Event.district), joinedload(Event.series),
+        joinedload(Event.venue).joinedload(Venue.district),
+    )
+
+
+def visible_event(event_id):
+    """The event if the caller may see it: published, cancelled and completed events are
+    public; drafts only to those who manage them. Otherwise a 404."""
+    event = db.session.scalar(sa.select(Event).where(Event.id == event_id).options(*_event_options()))
+    if event is None or (event.status == DRAFT and not event_admin.can_manage_event(current_user, event)):
+        raise not_found()
+    return event
+
+
+def event_response(event_id, status=200):
+    db.session.expire_all()
+    event = visible_event(event_id)
+    return event_json(event, availability([event.id])[event.id], detail=True), status
+
+
+@route("GET", "/events/<int:event_id>", summary="One event, with its places and provisions",
+       response="EventDetail", auth="optional")
+def event_detail(event_id):
+    """Drafts are visible only to the event's organizers."""
+    return event_response(event_id)
+
+
+def _text(limit_name, **kwargs):
+    return Field("string", max_length=event_rules.LIMITS[limit_name], **kwargs)
+
+
+def _event_fields(required):
+    def req(**kwargs):
+        return {"required": required, **kwargs}
+
+    return {
+        "title": _text("title", **req(min_length=1)),
+        "summary": _text("summary"),
+        "description": _text("description"),
+        "easy_read_summary": _text("easy_read_summary", description="Plain words, short sentences."),
+        "category": Field("string", enum=CATEGORIES, **req()),
+        "series_name": _text("series_name", description="A series or campaign; created when new, \"\" for none."),
+        "district_id": Field("integer", **req()),
+        "venue_id": Field("integer", nullable=True, description="null for an online event."),
+        "online_url": Field("string", max_length=event_rules.LIMITS["online_url"], nullable=True),
+        "starts_at": Field("datetime", **req(description="Without an offset, read as Asia/Shanghai.")),
+        "ends_at": Field("datetime", **req()),
+        # Ranges are the service's rules (checked there, with every other rule, in one answer).
+        "capacity": Field("integer", **req(description=(
+            f"1 to {event_rules.CAPACITY_MAX}. Raising it promotes the waitlist; it cannot go below "
+            "the places already taken."))),
+        "wheelchair_spaces": Field("integer", description="0 up to the capacity."),
+        "max_companions": Field("integer", description=f"0 to {event_rules.COMPANIONS_MAX}."),
+        "registration_opens_at": Field("datetime", nullable=True),
+        "registration_closes_at": Field("datetime", nullable=True),
+        "requires_approval": Field("boolean"),
+        "provisions": Field("array", items=Field("string", enum=NEED_CODES), max_items=len(NEED_CODES)),
+        "contact_name": _text("contact_name"),
+        "contact_phone": _text("contact_phone"),
+        "contact_email": _text("contact_email"),
+    }
+
+
+CREATE_EVENT = Fields(
+    {**_event_fields(required=True), "publish": Field("boolean", description="Publish at once (default: a draft).")},
+    example={"title": "全国助残日文艺汇演", "category": "culture", "district_id": 5, "venue_id": 1,
+             "starts_at": "2025-05-18T14:00:00+08:00", "ends_at": "2025-05-18T16:00:00+08:00", "capacity": 80,
+             "wheelchair_spaces": 6, "provisions": ["sign_language", "captions"]},
+)
+UPDATE_EVENT = Fields(_event_fields(required=False), example={"capacity": 10})
+CANCEL_EVENT = Fields({"reason": Field("string", max_length=event_rules.REASON_MAX,
+                                       description="Told to every registrant.")})
+
+
+@route("POST", "/events", summary="Create an event (organizers of its district)", body=CREATE_EVENT,
+       response="EventDetail", status=201)
+def create_event():
+    user = require_user()
+    values = json_body(CREATE_EVENT)
+    publish = values.pop("publish", False)
+    event = event_admin.create_event(values, user, publish=publish)
+    return event_response(event.id, 201)
+
+
+@route("PATCH", "/events/<int:event_id>", summary="Change an event",
+       body=UPDATE_EVENT, response="EventDetail", errors=(409,))
+def update_event(event_id):
+    """Give only the fields to change. Raising `capacity` or `wheelchair_spaces` promotes the
+    waitlist at once; lowering them below what is taken is refused."""
+    user = require_user()
+    values = json_body(UPDATE_EVENT)
+    event_admin.update_event(event_id, values, user)
+    return event_response(event_id)
+
+
+@route("POST", "/events/<int:event_id>/publish", summary="Publish a draft", response="EventDetail", errors=(409,))
+def publish_event(event_id):
+    event_admin.publish_event(event_id, require_user())
+    return event_response(event_id)
+
+
+@route("POST", "/events/<int:event_id>/cancel", summary="Cancel an event and tell its registrants",
+       body=CANCEL_EVENT, response="EventDetail", errors=(409,))
+def cancel_event(event_id):
+    """The event stays visible, as cancelled."""
+    user = require_user()
+    values = json_body(CANCEL_EVENT)
+    event_admin.cancel_event(event_id, user, values.get("reason", ""))
+    return event_response(event_id)

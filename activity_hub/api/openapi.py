@@ -69,7 +69,7 @@ def operation(*, operation_id, tag, summary, description, rule, response, status
     if params:
         op["parameters"] = params
     if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body.schema()}}}
+        op["requestBody"] = {"required": any(f.required for f in body.fields.values()), "content": {"application/json": {"schema": body.schema()}}}
     responses = {}
     if status == 204:
         responses["204"] = {"description": "Done; no content."}
