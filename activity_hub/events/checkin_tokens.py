@@ -1,0 +1,82 @@
+"""Signed check-in codes a volunteer can scan from a QR code or type from the screen.
+
+A code is the registration id and a truncated HMAC (itsdangerous, the app's
+SECRET_KEY, salt "checkin"), both in Crockford base32: digits and capital
+letters without I, L, O and U, so it reads aloud and types easily, e.g.
+``3F-7K2MQ-9XW4D``. Fifty bits of signature are plenty for a code that only an
+organizer's check-in page accepts.
+"""
+import hashlib
+import hmac
+
+from flask import current_app
+from itsdangerous import Signer
+from itsdangerous.encoding import base64_decode
+
+from ..extensions import db
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SIGNATURE_LENGTH = 10
+# What people type by mistake for the letters the alphabet leaves out.
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def _base32(number):
+    digits = []
+    while True:
+        number, rest = divmod(number, 32)
+        digits.append(ALPHABET[rest])
+        if number == 0:
+            return "".join(reversed(digits))
+
+
+def _from_base32(text):
+    number = 0
+    for char in text:
+        index = ALPHABET.find(char)
+        if index < 0:
+            return None
+        number = number * 32 + index
+    return number
+
+
+def _signature(id_part):
+    signer = Signer(current_app.config["SECRET_KEY"], salt="checkin", digest_method=hashlib.sha256)
+    raw = base64_decode(signer.get_signature(id_part.encode()))
+    return _base32(int.from_bytes(raw[:8], "big")).rjust(SIGNATURE_LENGTH, "0")[-SIGNATURE_LENGTH:]
+
+
+def checkin_token(registration):
+    """The code for a registration, grouped with hyphens for reading."""
+    id_part = _base32(registration.id)
+    signature = _signature(id_part)
+    return f"{id_part}-{signature[:5]}-{signature[5:]}"
+
+
+def normalise_token(token):
+    """Upper case, without spaces or hyphens, common look-alike letters corrected."""
+    text = "".join(ch for ch in (token or "").upper() if ch.isalnum())
+    return text.translate(_CONFUSABLE)
+
+
+def registration_id_from_token(token):
+    """The registration id a valid code names, or None for a mistyped or forged code."""
+    text = normalise_token(token)
+    if len(text) <= SIGNATURE_LENGTH or len(text) > SIGNATURE_LENGTH + 13:
+        return None
+    id_part, signature = text[:-SIGNATURE_LENGTH], text[-SIGNATURE_LENGTH:]
+    id_part = id_part.lstrip("0") or "0"
+    registration_id = _from_base32(id_part)
+    if registration_id is None or not hmac.compare_digest(signature, _signature(id_part)):
+        return None
+    return registration_id
+
+
+def registration_from_token(token):
+    """The Registration a valid code names, or None."""
+    from .models import Registration
+
+    registration_id = registration_id_from_token(token)
+    if registration_id is None:
+        return None
+    return db.session.get(Registration, registration_id)

@@ -1,0 +1,530 @@
+"""Registration rules: who gets a place, who waits, and in which order.
+
+Every operation runs in one transaction that first locks the event row
+(``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises
+whole transactions). Places are never counted in a stored counter: they are
+summed from the active registrations while the lock is held, so two requests for
+the same event can never both see the last place free. The partial unique index
+on active registrations is the backstop against registering twice.
+
+The waitlist policy (shown to residents on the event page):
+- a registration takes 1 + companions places, and one wheelchair space when it
+  needs ``wheelchair_space``; registrations waiting for approval hold places;
+- entries are served whole (a resident is never separated from their
+  companions) and in arrival order;
+- an entry that does not fit yet keeps its position while smaller entries behind
+  it may take the places that are free;
+- a newcomer is treated exactly as if it joined the end of the waitlist and the
+  waitlist were then served: because every operation serves the waitlist before
+  it commits, nobody still waiting could use the free places, so a newcomer who
+  fits gets them and a newcomer who does not fit waits.
+
+HTML views, the organizer pages and the JSON API all call these functions.
+"""
+import sqlalchemy as sa
+from flask_babel import format_datetime, gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ..accessibility import NEED_CODES, clean_need_codes
+from ..auth.accounts import can_manage_district
+from ..db_types import utcnow
+from ..extensions import db
+from . import registration_messages as messages
+from .availability import (  # noqa: F401  (re-exported: callers use registration.availability etc.)
+    Availability,
+    availability,
+    availability_of,
+    usage_columns,
+    waitlist_position,
+    waitlist_positions,
+)
+from .checkin_tokens import checkin_token, registration_from_token  # noqa: F401  (re-exported)
+from .models import (
+    ACTIVE_STATUSES,
+    CANCELLED,
+    COMPLETED,
+    CONFIRMED,
+    HOLDING_STATUSES,
+    PENDING,
+    PUBLISHED,
+    REG_CANCELLED,
+    REJECTED,
+    WAITLISTED,
+    Event,
+    Registration,
+)
+
+NOTE_MAX = 1000
+
+
+class RegistrationRefused(Exception):
+    """A rule refused the operation.
+
+    ``code`` is machine-readable (the API returns it), ``message`` is a translated
+    sentence, ``field`` names the form field the problem belongs to (or None), and
+    ``errors`` lists every (code, field, message) found when the input had several
+    problems, so a form can show them all at once.
+    """
+
+    def __init__(self, code, message, field=None, errors=None):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = str(message)
+        self.field = field
+        self.errors = errors or [(code, field, self.message)]
+
+
+# --- reading under the lock -------------------------------------------------
+
+
+def _lock_event(event_id):
+    """Load the event and lock its row for the rest of the transaction."""
+    return db.session.execute(
+        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def _locked_registration(registration_id):
+    """The registration and its event, the event row locked, the registration re-read after the lock."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise RegistrationRefused("not_found", _("This registration does not exist."))
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    return registration, event
+
+
+def _usage(event):
+    places, wheelchair, waiting = usage_columns()
+    row = db.session.execute(
+        sa.select(places, wheelchair, waiting).where(
+            Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
+        )
+    ).one()
+    return Availability(event.capacity, event.wheelchair_spaces, int(row[0]), int(row[1]), int(row[2]))
+
+
+def _take(usage, registration):
+    return Availability(
+        usage.capacity, usage.wheelchair_spaces, usage.places_taken + registration.places,
+        usage.wheelchair_taken + (1 if registration.wheelchair_space else 0), usage.waitlist_length,
+    )
+
+
+# --- checks -------------------------------------------------------------------
+
+
+def _when(value):
+    return format_datetime(value, "medium")
+
+
+def closed_reason(event, now=None):
+    """Why nobody can register for this event now (a RegistrationRefused), or None."""
+    now = now or utcnow()
+    if event.status == CANCELLED:
+        return RegistrationRefused("event_cancelled", _("This event has been cancelled."))
+    if event.status == COMPLETED or event.starts_at <= now:
+        return RegistrationRefused("event_past", _("This event has already started or taken place."))
+    if event.status != PUBLISHED:
+        return RegistrationRefused("not_published", _("This event is not open to the public yet."))
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return RegistrationRefused(
+            "not_open_yet",
+            _("Registration opens on %(when)s.", when=_when(event.registration_opens_at)),
+        )
+    if event.registration_closes_at is not None and now >= event.registration_closes_at:
+        return RegistrationRefused(
+            "closed",
+            _("Registration closed on %(when)s.", when=_when(event.registration_closes_at)),
+        )
+    return None
+
+
+def active_registration(event_id, user_id):
+    """The resident's pending, confirmed or waitlisted registration for the event, or None."""
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.user_id == user_id,
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def _already_registered():
+    return RegistrationRefused("already_registered", _("You are already registered for this event."))
+
+
+def _has_control_characters(value):
+    return any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value)
+
+
+def check_input(event, needs, companions, note, needs_note, consent):
+    """Validate what the resident typed; returns (needs, companions) cleaned or raises with every problem."""
+    problems = []
+    max_companions = event.max_companions
+    try:
+        count = int(companions if companions not in (None, "") else 0)
+        if isinstance(companions, float) and companions != count:
+            raise ValueError
+    except (TypeError, ValueError):
+        count = None
+    if count is None or count < 0 or count > max_companions:
+        if max_companions == 0:
+            message = _("This event has no places for companions.")
+        else:
+            message = _("Enter a number of companions from 0 to %(max)d.", max=max_companions)
+        problems.append(("too_many_companions", "companions", message))
+    if isinstance(needs, str):
+        needs = [needs]
+    needs = list(needs or ())
+    if any(code not in NEED_CODES for code in needs):
+        problems.append(("unknown_need", "needs", _("Choose your needs from the list.")))
+    for field, value in (("needs_note", needs_note), ("note", note)):
+        if len(value or "") > NOTE_MAX:
+            problems.append(("invalid_note", field, _("Keep this to 1000 characters or fewer.")))
+        elif _has_control_characters(value or ""):
+            problems.append(("invalid_note", field, _("Remove the invisible control characters.")))
+    if not consent:
+        problems.append((
+            "consent_required", "consent",
+            _("To register, agree that the organizer may use your needs to arrange this event."),
+        ))
+    if problems:
+        code, field, message = problems[0]
+        raise RegistrationRefused(code, message, field, errors=problems)
+    return clean_need_codes(needs), count
+
+
+def _require_manager(user, event):
+    if user is None or not can_manage_district(user, event.district_id):
+        raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
+
+
+def can_see_registration(user, registration):
+    """The resident themself, the event's organizers and administrators."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.id == registration.user_id or can_manage_district(user, registration.event.district_id)
+
+
+# --- the waitlist -------------------------------------------------------------
+
+
+def _serve_waitlist(event, usage):
+    """Promote, in arrival order, every waiting entry that fits whole. Returns the promoted entries.
+
+    An entry that does not fit is skipped and keeps its position; smaller entries
+    behind it may be promoted. Nothing is promoted for an event that is not
+    published or has started.
+    """
+    if event.status != PUBLISHED or event.starts_at <= utcnow():
+        return []
+    if usage.waitlist_length == 0 or usage.places_left == 0:
+        return []
+    waiting = list(db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)
+    ))
+    promoted = []
+    for registration in waiting:
+        if usage.places_left == 0:
+            break
+        if not usage.fits(registration.places, registration.wheelchair_space):
+            continue
+        registration.status = PENDING if event.requires_approval else CONFIRMED
+        registration.updated_at = utcnow()
+        usage = _take(usage, registration)
+        promoted.append(registration)
+    db.session.flush()
+    for registration in promoted:
+        messages.queue_promoted(registration)
+    return promoted
+
+
+def promote_from_waitlist(event, commit=True):
+    """Serve the waitlist of ``event`` (after places were freed); returns the promoted entries in order."""
+    try:
+        locked = _lock_event(event.id if isinstance(event, Event) else event)
+        promoted = _serve_waitlist(locked, _usage(locked)) if locked is not None else []
+        if commit:
+            db.session.commit()
+        return promoted
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _commit():
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise
+
+
+# --- operations -----------------------------------------------------------------
+
+
+def register(event_id, user, needs=(), companions=0, note="", needs_note="", consent=False, registered_by=None):
+    """Register ``user`` (and companions) for an event: confirmed, pending approval or waitlisted.
+
+    ``registered_by`` is the organizer registering on the resident's behalf
+    (by phone); they must manage the event's district. Raises RegistrationRefused.
+    """
+    try:
+        event = _lock_event(event_id)
+        if event is None:
+            raise RegistrationRefused("not_found", _("This event does not exist."))
+        if registered_by is not None and registered_by.id != user.id:
+            _require_manager(registered_by, event)
+        now = utcnow()
+        reason = closed_reason(event, now)
+        if reason is not None:
+            raise reason
+        if active_registration(event.id, user.id) is not None:
+            raise _already_registered()
+        needs, companions = check_input(event, needs, companions, note, needs_note, consent)
+
+        usage = _usage(event)
+        promoted = _serve_waitlist(event, usage)
+        if promoted:
+            usage = _usage(event)
+        registration = Registration(
+            event_id=event.id, user_id=user.id, companions=companions,
+            note=(note or "").strip(), needs_note=(needs_note or "").strip(), consent_at=now,
+            created_at=utcnow(), updated_at=now,
+            registered_by_id=registered_by.id if registered_by is not None else None,
+        )
+        registration.set_needs(needs)
+        if usage.fits(registration.places, registration.wheelchair_space):
+            registration.status = PENDING if event.requires_approval else CONFIRMED
+        else:
+            registration.status = WAITLISTED
+        db.session.add(registration)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise _already_registered() from None
+        position = waitlist_position(registration) if registration.status == WAITLISTED else None
+        messages.queue_for_new_status(registration, position)
+        try:
+            _commit()
+        except IntegrityError:
+            raise _already_registered() from None
+        return registration
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def cancel_registration(registration_id, by_user):
+    """Cancel a registration (by the resident or an organizer); returns the entries promoted into the places."""
+    try:
+        registration, event = _locked_registration(registration_id)
+        by_organizer = by_user is not None and by_user.id != registration.user_id
+        if by_organizer:
+            _require_manager(by_user, event)
+        elif by_user is None:
+            raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
+        if registration.status not in ACTIVE_STATUSES:
+            raise RegistrationRefused("not_active", _("This registration is already cancelled or was not accepted."))
+        if event.status != CANCELLED and event.starts_at <= utcnow():
+            raise RegistrationRefused("event_past", _("This event has already started or taken place."))
+        held_places = registration.status in HOLDING_STATUSES
+        now = utcnow()
+        registration.status = REG_CANCELLED
+        registration.cancelled_at = now
+        registration.updated_at = now
+        db.session.flush()
+        messages.queue_cancelled(registration, by_organizer=by_organizer)
+        promoted = _serve_waitlist(event, _usage(event)) if held_places else []
+        _commit()
+        return promoted
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def approve(registration_id, by_user):
+    """Confirm a registration that was waiting for approval; returns it."""
+    try:
+        registration, event = _locked_registration(registration_id)
+        _require_manager(by_user, event)
+        if registration.status != PENDING:
+            raise RegistrationRefused("not_pending", _("Only registrations waiting for approval can be approved."))
+        registration.status = CONFIRMED
+        registration.updated_at = utcnow()
+        db.session.flush()
+        messages.queue_approved(registration)
+        _commit()
+        return registration
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def reject(registration_id, by_user):
+    """Turn down a pending or waitlisted registration; returns the entries promoted into its places."""
+    try:
+        registration, event = _locked_registration(registration_id)
+        _require_manager(by_user, event)
+        if registration.status not in (PENDING, WAITLISTED):
+            raise RegistrationRefused(
+                "not_pending", _("Only registrations waiting for approval or on the waiting list can be turned down.")
+            )
+        held_places = registration.status in HOLDING_STATUSES
+        registration.status = REJECTED
+        registration.updated_at = utcnow()
+        db.session.flush()
+        messages.queue_rejected(registration)
+        promoted = _serve_waitlist(event, _usage(event)) if held_places else []
+        _commit()
+        return promoted
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def move_up(registration_id, by_user):
+    """An organizer confirms one waitlisted entry out of turn, if it fits whole; returns it."""
+    try:
+        registration, event = _locked_registration(registration_id)
+        _require_manager(by_user, event)
+        if registration.status != WAITLISTED:
+            raise RegistrationRefused("not_waitlisted", _("This registration is not on the waiting list."))
+        reason = closed_reason(event)
+        if reason is not None and reason.code in ("event_cancelled", "event_past", "not_published"):
+            raise reason
+        if not _usage(event).fits(registration.places, registration.wheelchair_space):
+            raise RegistrationRefused(
+                "does_not_fit",
+                _("There are not enough free places (or wheelchair spaces) for this registration and its companions."),
+            )
+        registration.status = CONFIRMED
+        registration.updated_at = utcnow()
+        db.session.flush()
+        messages.queue_promoted(registration)
+        _commit()
+        return registration
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def _whole_number(value, current):
+    if value is None:
+        return current
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or (isinstance(value, float) and value != number) or isinstance(value, bool):
+        raise RegistrationRefused("invalid_capacity", _("Enter a whole number, 0 or more."), "capacity")
+    return number
+
+
+def set_capacity(event_id, capacity=None, wheelchair_spaces=None, by_user=None):
+    """Change places and wheelchair spaces; raising them promotes from the waitlist (returned).
+
+    Lowering below what registrations already hold is refused (``capacity_below_taken``):
+    nobody loses a confirmed place because a number was changed.
+    """
+    try:
+        event = _lock_event(event_id)
+        if event is None:
+            raise RegistrationRefused("not_found", _("This event does not exist."))
+        if by_user is not None:
+            _require_manager(by_user, event)
+        new_capacity = _whole_number(capacity, event.capacity)
+        try:
+            new_wheelchair = _whole_number(wheelchair_spaces, event.wheelchair_spaces)
+        except RegistrationRefused as refused:
+            refused.field = "wheelchair_spaces"
+            refused.errors = [(refused.code, refused.field, refused.message)]
+            raise
+        if new_wheelchair > new_capacity:
+            raise RegistrationRefused(
+                "invalid_capacity", _("Wheelchair spaces cannot be more than the number of places."), "wheelchair_spaces"
+            )
+        usage = _usage(event)
+        if new_capacity < usage.places_taken:
+            raise RegistrationRefused(
+                "capacity_below_taken",
+                _("%(taken)d places are already taken, so the event needs at least %(taken)d places.",
+                  taken=usage.places_taken),
+                "capacity",
+            )
+        if new_wheelchair < usage.wheelchair_taken:
+            raise RegistrationRefused(
+                "capacity_below_taken",
+                _("%(taken)d wheelchair spaces are already taken, so the event needs at least %(taken)d.",
+                  taken=usage.wheelchair_taken),
+                "wheelchair_spaces",
+            )
+        event.capacity = new_capacity
+        event.wheelchair_spaces = new_wheelchair
+        event.updated_at = utcnow()
+        db.session.flush()
+        promoted = _serve_waitlist(event, _usage(event))
+        _commit()
+        return promoted
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def check_in(registration_id, by_user):
+    """Record that a confirmed resident has arrived; checking in twice changes nothing. Returns it."""
+    try:
+        registration = db.session.execute(
+            sa.select(Registration).where(Registration.id == registration_id).with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if registration is None:
+            raise RegistrationRefused("not_found", _("This registration does not exist."))
+        event = registration.event
+        _require_manager(by_user, event)
+        if event.status == CANCELLED:
+            raise RegistrationRefused("event_cancelled", _("This event has been cancelled."))
+        if registration.status != CONFIRMED:
+            raise RegistrationRefused(
+                "not_confirmed", _("This registration is not confirmed, so it cannot be checked in.")
+            )
+        if registration.checked_in_at is None:
+            registration.checked_in_at = utcnow()
+            registration.no_show = False
+            registration.updated_at = registration.checked_in_at
+        _commit()
+        return registration
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def mark_no_shows(event_id, by_user):
+    """After the start, mark every confirmed registration not checked in as a no-show; returns them."""
+    try:
+        event = _lock_event(event_id)
+        if event is None:
+            raise RegistrationRefused("not_found", _("This event does not exist."))
+        _require_manager(by_user, event)
+        if event.starts_at > utcnow():
+            raise RegistrationRefused("event_not_started", _("No-shows can be marked once the event has started."))
+        absent = list(db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.status == CONFIRMED,
+                Registration.checked_in_at.is_(None), Registration.no_show.is_(False),
+            ).order_by(Registration.id)
+        ))
+        now = utcnow()
+        for registration in absent:
+            registration.no_show = True
+            registration.updated_at = now
+        _commit()
+        return absent
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
