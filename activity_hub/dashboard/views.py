@@ -1,4 +1,158 @@
-"""Plan dashboard."""
-from flask import Blueprint
+"""Plan dashboard: progress for organizers and admins, public results, exports, target editing."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard")
+from ..auth.permissions import roles_required
+from ..extensions import db
+from . import target_admin
+from .charts import chart_for
+from .exports import table_csv, tables_xlsx
+from .forms import TargetForm, YearForm
+from .models import PlanTarget
+from .report import Hidden, build_report, format_number
+from .targets import current_year, measure_label, targets_for_year, unit_label
+
+bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard",
+               static_folder="static", static_url_path="/static")
+
+VIEWERS = ("organizer", "admin")
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.context_processor
+def report_helpers():
+    return {
+        "format_number": format_number,
+        "chart_for": chart_for,
+        "is_hidden": lambda value: isinstance(value, Hidden),
+        "measure_label": measure_label,
+        "unit_label": unit_label,
+    }
+
+
+def _chosen_year():
+    """The ``year`` query value, checked: (form, year); year is None when the value is wrong."""
+    form = YearForm(formdata=request.args)
+    if not form.validate():
+        return form, None
+    if form.year.data is None:
+        form.year.data = current_year()
+    return form, form.year.data
+
+
+def _report_page(template, public):
+    form, year = _chosen_year()
+    if year is None:
+        return render_template(template, form=form, report=None, public=public), 400
+    report = build_report(db.session, year, public=public)
+    return render_template(template, form=form, report=report, public=public)
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index():
+    return _report_page("dashboard/index.html", public=False)
+
+
+@bp.route("/results")
+def public():
+    return _report_page("dashboard/public.html", public=True)
+
+
+def _export(table_key, fmt, public):
+    if fmt not in FORMATS:
+        abort(404)
+    form, year = _chosen_year()
+    if year is None:
+        abort(400)
+    report = build_report(db.session, year, public=public)
+    if table_key == "all" and fmt == "xlsx":
+        tables = list(report.tables.values())
+    elif table_key in report.tables:
+        tables = [report.tables[table_key]]
+    else:
+        abort(404)
+    stem = f"{'results' if public else 'plan-progress'}-{year}-{table_key}"
+    heading = _("Results %(year)s", year=year) if public else _("Plan progress %(year)s", year=year)
+    body = table_csv(tables[0]) if fmt == "csv" else tables_xlsx(tables, heading)
+    return Response(body, mimetype=FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
+@bp.route("/export/<table_key>.<fmt>")
+@roles_required(*VIEWERS)
+def export(table_key, fmt):
+    return _export(table_key, fmt, public=False)
+
+
+@bp.route("/results/export/<table_key>.<fmt>")
+def public_export(table_key, fmt):
+    return _export(table_key, fmt, public=True)
+
+
+# -- targets -----------------------------------------------------------------------------------
+
+@bp.route("/targets")
+@roles_required(*VIEWERS)
+def targets():
+    form, year = _chosen_year()
+    if year is None:
+        return render_template("dashboard/targets.html", form=form, targets=None), 400
+    return render_template("dashboard/targets.html", form=form, year=year,
+                           targets=targets_for_year(db.session, year), can_edit=current_user.is_admin)
+
+
+def _target_form_page(form, target):
+    if form.validate_on_submit():
+        try:
+            saved = target_admin.save_target(db.session, form.data, current_user, target)
+            db.session.commit()
+        except target_admin.TargetError as error:
+            db.session.rollback()
+            form[error.field].errors.append(error.message)
+        else:
+            flash(_("The target “%(label)s” for %(year)s has been saved.", label=saved.label, year=saved.year),
+                  "success")
+            return redirect(url_for("dashboard.targets", year=saved.year))
+    status = 400 if form.errors else 200
+    return render_template("dashboard/target_form.html", form=form, target=target), status
+
+
+@bp.route("/targets/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_target():
+    form = TargetForm()
+    if request.method == "GET":
+        form.year.data = request.args.get("year", type=int) or current_year()
+        form.measure.data = "manual"
+    return _target_form_page(form, None)
+
+
+def _target_or_404(target_id):
+    target = db.session.get(PlanTarget, target_id)
+    if target is None:
+        abort(404)
+    return target
+
+
+@bp.route("/targets/<int:target_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_target(target_id):
+    target = _target_or_404(target_id)
+    form = TargetForm(data=target_admin.target_values(target) if request.method == "GET" else None)
+    return _target_form_page(form, target)
+
+
+@bp.route("/targets/<int:target_id>/delete", methods=["GET", "POST"])
+@roles_required("admin")
+def delete_target(target_id):
+    target = _target_or_404(target_id)
+    if request.method == "POST":
+        year, label = target.year, target.label
+        target_admin.delete_target(db.session, target)
+        db.session.commit()
+        flash(_("The target “%(label)s” for %(year)s has been removed.", label=label, year=year), "success")
+        return redirect(url_for("dashboard.targets", year=year))
+    return render_template("dashboard/target_delete.html", target=target)

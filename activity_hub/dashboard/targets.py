@@ -1,0 +1,366 @@
+"""The plan's measures: each defined once here, with the plain definition shown beside its figure.
+
+Every figure for a year comes from ``collect_year_figures``, a fixed set of aggregate
+(GROUP BY) queries, so a page that shows any number of targets, districts, months, needs
+or teams runs the same number of SQL statements whatever the size of the data.
+
+The counting rules, in one place:
+- an event is *held* when it is ``completed`` and at least one resident was checked in;
+  it counts in the year and month (Beijing time) it started, and in its own district;
+- a resident *attended* when their registration is confirmed and was checked in;
+- *person-times* (人次) are the attended registrations plus the companions registered with them;
+- a need is *met* when the event lists it among its provisions, or an accepted volunteer
+  assignment at the event is for the skill that need calls for (``accessibility.NEEDS``).
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..accessibility import NEEDS
+from ..events.models import COMPLETED, CONFIRMED, Event, EventProvision, Registration, RegistrationNeed
+from ..volunteers.models import (
+    ACCEPTED, STAGE_CLOSED, STAGE_INCUBATING, STAGE_LAUNCHED, AssistanceProject, Assignment,
+    TeamTrainingCompletion, VolunteerTeam,
+)
+from .models import MANUAL, PlanTarget
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONTHS = tuple(range(1, 13))
+
+
+# -- units -----------------------------------------------------------------------------------
+
+UNITS = {
+    "events": _l("events"),
+    "sessions": _l("sessions"),
+    "person_times": _l("person-times"),
+    "people": _l("people"),
+    "registrations": _l("registrations"),
+    "teams": _l("teams"),
+    "projects": _l("projects"),
+    "hours": _l("hours"),
+}
+
+
+def unit_label(code):
+    return UNITS.get(code, code)
+
+
+# -- the building blocks of every measure -------------------------------------------------
+
+def year_bounds(year):
+    """The year in Beijing time, as [start, end) instants."""
+    return datetime(year, 1, 1, tzinfo=SHANGHAI), datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+
+
+def month_of(column, year):
+    """The Beijing-time month (1-12) of a time within ``year``, as SQL that runs on any database."""
+    bounds = [datetime(year, month, 1, tzinfo=SHANGHAI) for month in range(2, 13)]
+    return sa.case(*[(column < bound, month) for month, bound in enumerate(bounds, start=1)], else_=12)
+
+
+def in_year(column, year):
+    start, end = year_bounds(year)
+    return sa.and_(column >= start, column < end)
+
+
+def attended():
+    """A registration whose resident came: confirmed and checked in."""
+    return sa.and_(Registration.status == CONFIRMED, Registration.checked_in_at.is_not(None))
+
+
+def completed_in_year(year):
+    """Events marked completed that started in ``year``; held once someone attended (see below)."""
+    return sa.and_(Event.status == COMPLETED, in_year(Event.starts_at, year))
+
+
+def need_met(event_id, code):
+    """SQL truth of "need ``code`` of a registration at event ``event_id`` was met"."""
+    provided = (
+        sa.exists().where(EventProvision.event_id == event_id, EventProvision.code == code)
+        .correlate_except(EventProvision)
+    )
+    skills = {need.code: need.volunteer_skill for need in NEEDS if need.volunteer_skill}
+    covered = (
+        sa.exists().where(
+            Assignment.event_id == event_id,
+            Assignment.status == ACCEPTED,
+            Assignment.skill == sa.case(skills, value=code, else_=None),
+        )
+        .correlate_except(Assignment)
+    )
+    return sa.or_(provided, covered)
+
+
+# -- the figures of a year -------------------------------------------------------------------
+
+@dataclass
+class HeldGroup:
+    category: str
+    district_id: int
+    month: int
+    events: int
+    attendees: int
+    companions: int
+
+    @property
+    def person_times(self):
+        return self.attendees + self.companions
+
+
+@dataclass
+class TeamHours:
+    team_id: int
+    name: str
+    district_id: int
+    volunteers: int
+    minutes: int
+
+    @property
+    def hours(self):
+        return round(self.minutes / 60, 1)
+
+
+@dataclass
+class YearFigures:
+    year: int
+    held: list = field(default_factory=list)
+    needs: dict = field(default_factory=dict)  # need code -> (asked, met)
+    registrations_with_needs: int = 0
+    registrations_all_met: int = 0
+    teams_trained: dict = field(default_factory=dict)  # district id -> teams
+    projects_incubated: dict = field(default_factory=dict)  # district id (None: city-wide) -> projects
+    team_hours: list = field(default_factory=list)
+
+    def _held(self, categories=None):
+        return [g for g in self.held if categories is None or g.category in categories]
+
+    def events_held(self, categories=None):
+        return sum(g.events for g in self._held(categories))
+
+    def attendees(self):
+        return sum(g.attendees for g in self.held)
+
+    def companions(self):
+        return sum(g.companions for g in self.held)
+
+    def person_times(self):
+        return sum(g.person_times for g in self.held)
+
+    def by_district(self, value, categories=None):
+        totals = defaultdict(int)
+        for group in self._held(categories):
+            totals[group.district_id] += value(group)
+        return totals
+
+    def by_month(self, value, categories=None):
+        totals = dict.fromkeys(MONTHS, 0)
+        for group in self._held(categories):
+            totals[group.month] += value(group)
+        return totals
+
+    def volunteer_minutes(self):
+        return sum(t.minutes for t in self.team_hours)
+
+
+def collect_year_figures(session, year):
+    """Every figure of the year in six aggregate queries, whatever the size of the data."""
+    figures = YearFigures(year=year)
+
+    per_event = (
+        sa.select(
+            Event.id, Event.category, Event.district_id, Event.starts_at,
+            sa.func.count(Registration.id).label("attendees"),
+            sa.func.coalesce(sa.func.sum(Registration.companions), 0).label("companions"),
+        )
+        .join(Registration, sa.and_(Registration.event_id == Event.id, attended()))
+        .where(completed_in_year(year))
+        .group_by(Event.id, Event.category, Event.district_id, Event.starts_at)
+        .subquery()
+    )
+    dated = sa.select(
+        per_event.c.category, per_event.c.district_id, month_of(per_event.c.starts_at, year).label("month"),
+        per_event.c.attendees, per_event.c.companions,
+    ).subquery()
+    rows = session.execute(
+        sa.select(
+            dated.c.category, dated.c.district_id, dated.c.month, sa.func.count(),
+            sa.func.sum(dated.c.attendees), sa.func.sum(dated.c.companions),
+        ).group_by(dated.c.category, dated.c.district_id, dated.c.month)
+    )
+    figures.held = [HeldGroup(c, d, int(m), int(n), int(a or 0), int(p or 0)) for c, d, m, n, a, p in rows]
+
+    met = need_met(Event.id, RegistrationNeed.code)
+    rows = session.execute(
+        sa.select(RegistrationNeed.code, sa.func.count(), sa.func.sum(sa.case((met, 1), else_=0)))
+        .join(Registration, Registration.id == RegistrationNeed.registration_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(attended(), completed_in_year(year))
+        .group_by(RegistrationNeed.code)
+    )
+    figures.needs = {code: (int(asked), int(met_count or 0)) for code, asked, met_count in rows}
+
+    other_need = sa.orm.aliased(RegistrationNeed)
+    unmet = sa.exists().where(
+        other_need.registration_id == Registration.id, sa.not_(need_met(Event.id, other_need.code))
+    )
+    asked_any = sa.exists().where(RegistrationNeed.registration_id == Registration.id)
+    with_needs, all_met = session.execute(
+        sa.select(sa.func.count(), sa.func.sum(sa.case((unmet, 0), else_=1)))
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(attended(), completed_in_year(year), asked_any)
+    ).one()
+    figures.registrations_with_needs, figures.registrations_all_met = int(with_needs), int(all_met or 0)
+
+    rows = session.execute(
+        sa.select(VolunteerTeam.district_id, sa.func.count(sa.distinct(TeamTrainingCompletion.team_id)))
+        .join(VolunteerTeam, VolunteerTeam.id == TeamTrainingCompletion.team_id)
+        .where(TeamTrainingCompletion.year == year)
+        .group_by(VolunteerTeam.district_id)
+    )
+    figures.teams_trained = {district_id: int(n) for district_id, n in rows}
+
+    incubated_on = sa.func.coalesce(AssistanceProject.incubating_on, AssistanceProject.launched_on)
+    rows = session.execute(
+        sa.select(AssistanceProject.district_id, sa.func.count())
+        .where(
+            AssistanceProject.stage.in_((STAGE_INCUBATING, STAGE_LAUNCHED, STAGE_CLOSED)),
+            incubated_on >= date(year, 1, 1),
+            incubated_on < date(year + 1, 1, 1),
+        )
+        .group_by(AssistanceProject.district_id)
+    )
+    figures.projects_incubated = {district_id: int(n) for district_id, n in rows}
+
+    rows = session.execute(
+        sa.select(
+            VolunteerTeam.id, VolunteerTeam.name, VolunteerTeam.district_id,
+            sa.func.count(sa.distinct(Assignment.volunteer_id)), sa.func.sum(Assignment.served_minutes),
+        )
+        .join(VolunteerTeam, VolunteerTeam.id == Assignment.team_id)
+        .where(Assignment.served_confirmed.is_(True), in_year(Assignment.shift_start, year))
+        .group_by(VolunteerTeam.id, VolunteerTeam.name, VolunteerTeam.district_id)
+        .order_by(VolunteerTeam.name)
+    )
+    figures.team_hours = [TeamHours(i, name, d, int(v), int(m or 0)) for i, name, d, v, m in rows]
+    return figures
+
+
+# -- the measures ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: object
+    unit: str
+    definition: object
+    read: object  # YearFigures -> number
+    # True when the figure counts people (so small numbers are hidden on the public page).
+    counts_people: bool = False
+
+
+HELD = _l("An event counts as held when its organizer marked it completed and at least one "
+          "registered resident was checked in. It counts in the month it started (Beijing time).")
+
+MEASURES = {
+    m.key: m for m in [
+        Measure("events_held", _l("Events held"), "events",
+                _l("Events of every category held in the year. %(held)s", held=HELD),
+                lambda f: f.events_held()),
+        Measure("culture_sports_events_held", _l("Cultural and sports events held"), "events",
+                _l("Events in the culture or sports category held in the year. %(held)s", held=HELD),
+                lambda f: f.events_held(("culture", "sports"))),
+        Measure("legal_sessions_held", _l("Legal-awareness sessions held"), "sessions",
+                _l("Events in the legal-awareness category held in the year. %(held)s", held=HELD),
+                lambda f: f.events_held(("legal",))),
+        Measure("person_times", _l("Person-times attended"), "person_times",
+                _l("At events held in the year, every checked-in resident counts once, and so does each "
+                   "companion registered with them. Someone who comes to three events counts three times."),
+                lambda f: f.person_times(), counts_people=True),
+        Measure("registrations_needs_met", _l("Registrations whose needs were all met"), "registrations",
+                _l("Checked-in registrations at events held in the year that asked for at least one "
+                   "accessibility need, where every need was met: the event listed it among its provisions, "
+                   "or a volunteer with the matching skill had an accepted assignment at the event."),
+                lambda f: f.registrations_all_met, counts_people=True),
+        Measure("teams_trained", _l("Volunteer teams trained"), "teams",
+                _l("Volunteer teams that an organizer marked as trained for the year."),
+                lambda f: sum(f.teams_trained.values())),
+        Measure("projects_incubated", _l("Assistance projects incubated"), "projects",
+                _l("Assistance projects that reached the incubating stage or a later one (launched, closed). "
+                   "A project counts in the year it started incubating, or was launched if it skipped "
+                   "incubation."),
+                lambda f: sum(f.projects_incubated.values())),
+        Measure("volunteer_hours", _l("Volunteer hours served"), "hours",
+                _l("Hours organizers confirmed that volunteers served, on shifts that started in the year, "
+                   "rounded down to whole hours."),
+                lambda f: f.volunteer_minutes() // 60),
+    ]
+}
+MANUAL_DEFINITION = _l("Entered by hand by an administrator: this system does not record the activity itself.")
+
+
+def measure_choices():
+    choices = [(key, measure.label) for key, measure in MEASURES.items()]
+    return choices + [(MANUAL, _l("Entered by hand"))]
+
+
+def measure_label(key):
+    if key == MANUAL:
+        return _l("Entered by hand")
+    measure = MEASURES.get(key)
+    return measure.label if measure else key
+
+
+# -- targets and their progress -------------------------------------------------------------
+
+@dataclass
+class Progress:
+    target: PlanTarget
+    actual: int | None
+    definition: object
+    counts_people: bool
+
+    @property
+    def percent(self):
+        """Whole per cent reached, rounded down (so 100% means reached); None without a figure."""
+        if self.actual is None:
+            return None
+        return self.actual * 100 // self.target.target
+
+    @property
+    def reached(self):
+        return self.actual is not None and self.actual >= self.target.target
+
+    @property
+    def bar_percent(self):
+        return min(self.percent or 0, 100)
+
+
+def targets_for_year(session, year):
+    return list(session.scalars(
+        sa.select(PlanTarget).where(PlanTarget.year == year).order_by(PlanTarget.position, PlanTarget.id)
+    ))
+
+
+def progress_of(target, figures):
+    if target.measure == MANUAL:
+        return Progress(target, target.manual_actual, MANUAL_DEFINITION, False)
+    measure = MEASURES.get(target.measure)
+    if measure is None:
+        return Progress(target, None, _l("This measure is no longer available; choose another."), False)
+    return Progress(target, int(measure.read(figures)), measure.definition, measure.counts_people)
+
+
+def target_progress(session, year, figures=None):
+    """(figures, [Progress]) for every target of ``year``."""
+    figures = figures or collect_year_figures(session, year)
+    return figures, [progress_of(target, figures) for target in targets_for_year(session, year)]
+
+
+def current_year():
+    return datetime.now(SHANGHAI).year
