@@ -177,3 +177,8 @@ def test_token_page_needs_login_and_hides_other_peoples_tokens(client, make_user
     login(client, make_user())
     assert client.get("/account/api-tokens/1/revoke").status_code == 404
     assert client.post("/account/api-tokens/1/revoke").status_code == 404
+
+
+def test_the_account_page_links_to_the_token_page(client, make_user):
+    login(client, make_user())
+    assert 'href="/account/api-tokens"' in client.get("/account").get_data(as_text=True)
