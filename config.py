@@ -48,6 +48,9 @@ class Config:
     # No time limit on forms: CSRF tokens live as long as the session.
     WTF_CSRF_TIME_LIMIT = None
 
+    # Argon2id costs; None means argon2-cffi's defaults (RFC 9106 low-memory profile).
+    PASSWORD_HASH_PARAMETERS = None
+
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5))
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
     LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 900))
@@ -68,6 +71,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+    # Cheap password hashing: the same code path, a fraction of the time.
+    PASSWORD_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ProductionConfig(Config):

@@ -16,6 +16,10 @@ def create_app(config_name=None, **overrides):
     import config as config_module
 
     config_name = config_name or os.environ.get("ACTIVITY_HUB_CONFIG", "development")
+    if config_name not in config_module.CONFIGS:
+        raise RuntimeError(
+            f"unknown configuration {config_name!r}: set ACTIVITY_HUB_CONFIG to one of {', '.join(config_module.CONFIGS)}"
+        )
     config_class = config_module.CONFIGS[config_name]
     app = Flask(
         __name__,

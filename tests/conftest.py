@@ -149,3 +149,25 @@ def make_event(app, make_venue):
             return event.id
 
     return factory
+
+
+@pytest.fixture
+def make_app(database_url):
+    """make_app(config_name="testing", **overrides) -> another app on the test database.
+
+    For what needs its own app: CSRF switched on, production settings, a second
+    process sharing the database. Their engines are closed afterwards.
+    """
+    apps = []
+
+    def factory(config_name="testing", **overrides):
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
+        other = create_app(config_name, **overrides)
+        apps.append(other)
+        return other
+
+    yield factory
+    for other in apps:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -1,21 +1,35 @@
 """Accounts: creating them, checking passwords, roles and who may act for whom."""
 import re
+import unicodedata
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from flask import current_app, has_app_context
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 
 from ..accessibility import clean_need_codes
 from ..extensions import db
 from .models import DISTRICT_SCOPED_ROLES, ROLES, RoleGrant, User
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-# Deliberately loose (any script is allowed), but no spaces, control characters or second "@".
-EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
-_hasher = PasswordHasher()
-# Verified when no account matches, so a wrong login takes as long as a wrong password
-# and response times do not reveal which numbers have accounts.
-_DUMMY_HASH = _hasher.hash("no account has this password")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+EMAIL_MAX = 254
+# A quick shape check for e-mail addresses in other forms; accounts use email-validator.
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f<>()\[\],;:\"]+@[^@\s\x00-\x1f\x7f<>()\[\],;:\"]+\.[^@\s\x00-\x1f\x7f<>()\[\],;:\"]+$")
+_HASHERS = {}
+
+
+def _hasher():
+    """Argon2id with the app's cost settings (``PASSWORD_HASH_PARAMETERS``; argon2-cffi's defaults
+    otherwise). The test configuration uses cheap ones so the suite stays fast."""
+    params = current_app.config.get("PASSWORD_HASH_PARAMETERS") if has_app_context() else None
+    key = tuple(sorted((params or {}).items()))
+    if key not in _HASHERS:
+        hasher = PasswordHasher(**(params or {}))
+        # Verified when no account matches, so a wrong login takes as long as a wrong
+        # password and response times do not reveal which numbers have accounts.
+        _HASHERS[key] = (hasher, hasher.hash("no account has this password"))
+    return _HASHERS[key]
 
 
 class AccountError(ValueError):
@@ -28,11 +42,20 @@ class AccountError(ValueError):
 
 
 def normalise_login(value):
-    """A phone number (digits only, +86 stripped) or a lower-cased e-mail address; None if neither."""
-    value = (value or "").strip()
+    """A phone number (digits only, +86 stripped) or a lower-cased e-mail address; None if neither.
+
+    NFKC first, so the full-width digits and "＠" of a Chinese keyboard are understood.
+    """
+    value = unicodedata.normalize("NFKC", value or "").strip()
     if "@" in value:
         value = value.lower()
-        return ("email", value) if EMAIL_RE.match(value) and len(value) <= 254 else None
+        if len(value) > EMAIL_MAX:
+            return None
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            return None
+        return ("email", value)
     digits = re.sub(r"[\s\-]", "", value)
     if digits.startswith("+86"):
         digits = digits[3:]
@@ -42,15 +65,16 @@ def normalise_login(value):
 
 
 def hash_password(password):
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def verify_password(user, password):
+    hasher = _hasher()[0]
     try:
-        ok = _hasher.verify(user.password_hash, password)
+        ok = hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if ok and _hasher.check_needs_rehash(user.password_hash):
+    if ok and hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return ok
 
@@ -59,8 +83,9 @@ def authenticate(login, password):
     """The active account for ``login`` if ``password`` is right, else None."""
     user = find_user_by_login(login)
     if user is None or not user.is_active:
+        hasher, dummy_hash = _hasher()
         try:
-            _hasher.verify(_DUMMY_HASH, password)
+            hasher.verify(dummy_hash, password)
         except VerificationError:
             pass
         return None
