@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db
 from . import tokens
+from .schema import INT_MAX
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer-token clients send no cookies, so CSRF cannot apply to them; cookie-authenticated
@@ -216,6 +217,8 @@ class Routes:
 
             @wraps(view)
             def wrapped(*args, **kwargs):
+                if any(isinstance(value, int) and value > INT_MAX for value in kwargs.values()):
+                    raise not_found()  # no such row, and the database would refuse the number
                 if auth == "required":
                     require_user()
                 result = view(*args, **kwargs)
