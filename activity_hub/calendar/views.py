@@ -1,4 +1,196 @@
-"""iCalendar feeds."""
-from flask import Blueprint
+"""iCalendar feeds: one event's .ics, public feeds, personal feeds, and the page of secret links."""
+from contextlib import nullcontext
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import force_locale, lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.http import http_date
+from werkzeug.routing import BuildError
+
+from ..db_types import utcnow
+from ..i18n import normalise_locale
+from . import feeds
+from .feed_tokens import feed_links, issue_feed_link, resolve_feed_link
+from .forms import FeedLinkForm
+from .models import ASSIGNMENTS, REGISTRATIONS
 
 bp = Blueprint("calendar", __name__, template_folder="templates", url_prefix="/calendar")
+
+CALENDAR_MIMETYPE = "text/calendar; charset=utf-8"
+VOLUNTEER_ROLES = ("volunteer", "team_leader")
+PERSONAL_ENDPOINTS = {REGISTRATIONS: "calendar.registrations_feed", ASSIGNMENTS: "calendar.assignments_feed"}
+KIND_LABELS = {REGISTRATIONS: _l("My registrations"), ASSIGNMENTS: _l("My volunteer shifts")}
+KIND_DESCRIPTIONS = {
+    REGISTRATIONS: _l("The events you registered for. Places on the waiting list or awaiting approval "
+                      "are marked as tentative."),
+    ASSIGNMENTS: _l("Your volunteer shifts. Proposed shifts are marked as tentative until you accept them."),
+}
+
+
+def event_page_url(event_id):
+    """The event's page, absolute; the event's own .ics while the events pages are missing."""
+    try:
+        return url_for("events.event_detail", event_id=event_id, _external=True)
+    except BuildError:
+        return url_for("calendar.event_ics", event_id=event_id, _external=True)
+
+
+def _not_modified(version):
+    """If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2)."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(version.etag)
+    if request.if_modified_since and version.last_modified is not None:
+        return version.last_modified.replace(microsecond=0) <= request.if_modified_since
+    return False
+
+
+def _serve(scope, *, locale=None, personal=False, download_name=None):
+    """Answer a feed request: 304 from the aggregate alone, else build the document."""
+    locale = locale or normalise_locale(request.args.get("lang"))
+    with force_locale(locale) if locale else nullcontext():
+        now = utcnow()
+        version = feeds.feed_version(scope, now, variant=request.host_url)
+        if download_name and version.empty:
+            abort(404)
+        headers = {"ETag": f'"{version.etag}"'}
+        if version.last_modified is not None:
+            headers["Last-Modified"] = http_date(version.last_modified)
+        if personal:
+            headers["Cache-Control"] = "private, no-cache"
+            headers["X-Robots-Tag"] = "noindex, nofollow"
+        else:
+            headers["Cache-Control"] = "public, max-age=300"
+        if not locale:
+            headers["Vary"] = "Cookie"
+        if download_name:
+            headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
+        if _not_modified(version):
+            return Response(status=304, headers=headers)
+        body = feeds.build_feed(scope, now, event_page_url)
+    return Response(body, status=200, headers=headers, content_type=CALENDAR_MIMETYPE)
+
+
+@bp.route("/events/<int:event_id>.ics")
+def event_ics(event_id):
+    """"Add to calendar": one event as a file to open."""
+    return _serve(feeds.event_scope(event_id), download_name=f"event-{event_id}.ics")
+
+
+@bp.route("/events.ics")
+def public_feed():
+    return _serve(feeds.public_scope())
+
+
+@bp.route("/categories/<category>.ics")
+def category_feed(category):
+    if not feeds.known_category(category):
+        abort(404)
+    return _serve(feeds.public_scope(category=category))
+
+
+@bp.route("/districts/<district_code>.ics")
+def district_feed(district_code):
+    if not feeds.known_district(district_code):
+        abort(404)
+    return _serve(feeds.public_scope(district_code=district_code))
+
+
+def _personal(secret, kind, scope_for):
+    owner = resolve_feed_link(secret, kind)
+    if owner is None:
+        abort(404)
+    return _serve(scope_for(owner.user_id), locale=normalise_locale(owner.locale) or "zh_CN", personal=True)
+
+
+@bp.route("/personal/<secret>/registrations.ics")
+def registrations_feed(secret):
+    return _personal(secret, REGISTRATIONS, feeds.registrations_scope)
+
+
+@bp.route("/personal/<secret>/assignments.ics")
+def assignments_feed(secret):
+    if not feeds.assignments_available():
+        abort(404)
+    return _personal(secret, ASSIGNMENTS, feeds.assignments_scope)
+
+
+def _available_kinds():
+    kinds = [REGISTRATIONS]
+    if feeds.assignments_available() and current_user.has_role(*VOLUNTEER_ROLES):
+        kinds.append(ASSIGNMENTS)
+    return kinds
+
+
+def _private_page(body, status=200):
+    """A page that shows a secret link: never cached, never sent on as a Referer."""
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/my-feeds")
+@login_required
+def my_feeds():
+    links = feed_links(current_user.id)
+    return render_template("calendar/my_feeds.html", kinds=_available_kinds(), links=links, form=FeedLinkForm())
+
+
+@bp.route("/my-feeds/<kind>/new", methods=["GET", "POST"])
+@login_required
+def new_feed_link(kind):
+    """GET: what a new link does (and, if one exists, that the old one stops). POST: make it, show it once."""
+    if kind not in _available_kinds():
+        abort(404)
+    existing = feed_links(current_user.id).get(kind)
+    form = FeedLinkForm()
+    if form.validate_on_submit():
+        secret = issue_feed_link(current_user.id, kind)
+        https_url = url_for(PERSONAL_ENDPOINTS[kind], secret=secret, _external=True)
+        return _private_page(render_template(
+            "calendar/feed_link.html", kind=kind, https_url=https_url,
+            webcal_url=webcal(https_url), replaced=existing is not None,
+        ))
+    status = 400 if request.method == "POST" else 200
+    return render_template("calendar/new_feed_link.html", kind=kind, existing=existing, form=form), status
+
+
+def webcal(url):
+    """The webcal:// form of an http(s) URL: calendar apps open it as a subscription."""
+    scheme, _, rest = url.partition("://")
+    return "webcal://" + rest if scheme in ("http", "https") else url
+
+
+@bp.context_processor
+def calendar_page_helpers():
+    return {"kind_labels": KIND_LABELS, "kind_descriptions": KIND_DESCRIPTIONS}
+
+
+@bp.app_context_processor
+def calendar_template_helpers():
+    return {"calendar_webcal": webcal, "calendar_feed_links": public_feed_links}
+
+
+def public_feed_links():
+    """The public feeds for the subscribe links: all events, each category, each district."""
+    from ..events.models import CATEGORIES, category_label
+    from ..locale_text import pick
+
+    lang = {"lang": "en"} if str(_current_locale()).startswith("en") else {}
+
+    def link(endpoint, label, **values):
+        https_url = url_for(endpoint, _external=True, **values, **lang)
+        return {"label": label, "https": https_url, "webcal": webcal(https_url)}
+
+    return {
+        "all": link("calendar.public_feed", None),
+        "categories": [link("calendar.category_feed", category_label(code), category=code) for code in CATEGORIES],
+        "districts": [link("calendar.district_feed", pick(zh, en), district_code=code)
+                      for code, (zh, en) in feeds.DISTRICT_NAMES.items()],
+    }
+
+
+def _current_locale():
+    from flask_babel import get_locale
+
+    return get_locale() or "zh_CN"

@@ -1,0 +1,48 @@
+"""The pieces the events pages include: feed discovery links, add-to-calendar, subscribe links."""
+import re
+from types import SimpleNamespace
+
+from flask import render_template_string
+
+
+def render(app, template, **context):
+    with app.test_request_context("/"):
+        return render_template_string('{% include "' + template + '" %}', **context)
+
+
+def test_head_links_advertise_the_public_feed_and_the_event_file(app):
+    html = render(app, "calendar/_head_links.html")
+    assert re.search(r'<link rel="alternate" type="text/calendar" title="[^"]+" '
+                     r'href="http://localhost/calendar/events.ics">', html)
+    assert "/calendar/events/" not in html
+    html = render(app, "calendar/_head_links.html", event=SimpleNamespace(id=7, status="published"))
+    assert 'href="http://localhost/calendar/events/7.ics"' in html
+    html = render(app, "calendar/_head_links.html", event=SimpleNamespace(id=7, status="draft"))
+    assert "/calendar/events/7.ics" not in html
+
+
+def test_add_to_calendar_link(app):
+    html = render(app, "calendar/_event_links.html", event=SimpleNamespace(id=7, status="published"))
+    assert 'href="/calendar/events/7.ics"' in html
+    assert 'aria-describedby="calendar-add-hint-7"' in html and 'id="calendar-add-hint-7"' in html
+    assert render(app, "calendar/_event_links.html", event=SimpleNamespace(id=7, status="draft")).strip() == ""
+    assert render(app, "calendar/_event_links.html").strip() == ""
+
+
+def test_subscribe_links_for_all_events_each_category_and_district(app):
+    from activity_hub.districts import DISTRICTS
+    from activity_hub.events.models import CATEGORIES
+
+    html = render(app, "calendar/_catalogue_links.html")
+    assert 'href="webcal://localhost/calendar/events.ics"' in html
+    assert 'href="http://localhost/calendar/events.ics"' in html
+    for code in CATEGORIES:
+        assert f'href="webcal://localhost/calendar/categories/{code}.ics"' in html
+    for code, _, _ in DISTRICTS:
+        assert f'href="http://localhost/calendar/districts/{code}.ics"' in html
+    assert html.count("<h2") == 1 and "<details" in html and "<summary>" in html
+    for app_name in ("苹果日历", "Outlook", "谷歌日历", "手机日历"):
+        assert app_name in html
+    # Every link says where it goes, even out of context (hidden text names the feed).
+    names = [re.sub(r"<[^>]+>", "", name).strip() for name in re.findall(r"<a [^>]*>(.*?)</a>", html, re.S)]
+    assert len(names) == len(set(names))
