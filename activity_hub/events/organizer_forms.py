@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..accessibility import feature_choices, need_choices
 from ..auth.accounts import normalise_login
@@ -127,12 +127,12 @@ class EventForm(FlaskForm):
     district_id = SelectField(_l("District"), validators=[DataRequired(_l("Choose a district."))])
     venue_id = SelectField(_l("Venue"), validators=[Optional()], default="")
     online_url = _text(_l("Online link"), L["online_url"])
-    start_date = LocalDateField(_l("Start date"), validators=[DataRequired(_l("Enter the date the event starts."))])
-    start_time = LocalTimeField(_l("Start time"), validators=[DataRequired(_l("Enter the time the event starts."))])
+    start_date = LocalDateField(_l("Start date"), validators=[InputRequired(_l("Enter the date the event starts."))])
+    start_time = LocalTimeField(_l("Start time"), validators=[InputRequired(_l("Enter the time the event starts."))])
     end_date = LocalDateField(_l("End date"), validators=[Optional()])
-    end_time = LocalTimeField(_l("End time"), validators=[DataRequired(_l("Enter the time the event ends."))])
+    end_time = LocalTimeField(_l("End time"), validators=[InputRequired(_l("Enter the time the event ends."))])
     capacity = WholeNumberField(_l("Places"), _l("Enter the number of places as a whole number, like 30."),
-                                validators=[DataRequired(_l("Enter how many places there are."))])
+                                validators=[InputRequired(_l("Enter how many places there are."))])
     wheelchair_spaces = WholeNumberField(
         _l("Wheelchair spaces"), _l("Enter the number of wheelchair spaces as a whole number, 0 or more."),
         validators=[Optional()], default=0)
@@ -238,7 +238,7 @@ class EventForm(FlaskForm):
 class SeriesForm(EventForm):
     count = WholeNumberField(_l("How many sessions"), _l("Enter a number of sessions between 2 and %(max)s.",
                                                          max=event_rules.SERIES_MAX),
-                             validators=[DataRequired(_l("Enter how many sessions there are."))], default=12)
+                             validators=[InputRequired(_l("Enter how many sessions there are."))], default=12)
     interval = SelectField(_l("How often"), choices=[
         ("monthly", _l("Every month, on the same weekday (e.g. every second Tuesday)")),
         ("weekly", _l("Every week, on the same weekday")),
