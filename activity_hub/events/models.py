@@ -73,6 +73,10 @@ class Event(db.Model):
         sa.CheckConstraint(_in("status", EVENT_STATUSES), name="known_status"),
         sa.CheckConstraint("venue_id IS NOT NULL OR online_url IS NOT NULL", name="has_place"),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
+        # The catalogue's filters, each with the sort column (catalogue.py).
+        sa.Index("ix_events_district_status_starts_at", "district_id", "status", "starts_at"),
+        sa.Index("ix_events_category_status_starts_at", "category", "status", "starts_at"),
+        sa.Index("ix_events_status_ends_at", "status", "ends_at"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -1,0 +1,142 @@
+"""The public catalogue: which events a resident can find, filtered, searched and paged.
+
+The HTML catalogue and ``GET /api/v1/events`` both call ``search_events``. It runs a
+fixed number of queries whatever the number of events and registrations: the count,
+the page of events (venue, district and series joined), their provisions (one
+select-in query) and their places (one grouped query).
+"""
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..db_types import utcnow
+from ..districts import District
+from ..extensions import db
+from .availability import availability
+from .models import CANCELLED, COMPLETED, PUBLISHED, Event, EventProvision
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Cancelled events stay visible, marked, so residents who planned to go find out.
+PUBLIC_STATUSES = (PUBLISHED, CANCELLED, COMPLETED)
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_SEARCH_LENGTH = 100
+MAX_SEARCH_TERMS = 5
+
+
+@dataclass
+class CatalogueFilters:
+    """What the resident asked for; empty values mean "any". Dates are local (Asia/Shanghai)."""
+
+    q: str = ""
+    category: str | None = None
+    district: str | None = None          # a district code, e.g. "wuchang"
+    district_id: int | None = None
+    provision: str | None = None         # a need code the event provides for
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def is_empty(self):
+        return not any((self.q, self.category, self.district, self.district_id, self.provision,
+                        self.date_from, self.date_to))
+
+
+@dataclass
+class CataloguePage:
+    items: list
+    total: int
+    page: int
+    per_page: int
+    availability: dict = field(default_factory=dict)
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+
+def escape_like(text):
+    """Make user text literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_terms(q):
+    """Words of the search, split on any space (also the full-width space of Chinese input)."""
+    return (q or "").strip()[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_TERMS]
+
+
+def local_day_start(day):
+    """Midnight at the start of a local (Asia/Shanghai) date, as an aware datetime."""
+    return datetime.combine(day, time(0), tzinfo=SHANGHAI)
+
+
+def catalogue_conditions(filters, now=None):
+    """The WHERE clause of the catalogue for these filters."""
+    now = now or utcnow()
+    conditions = [Event.status.in_(PUBLIC_STATUSES)]
+    if filters.category:
+        conditions.append(Event.category == filters.category)
+    if filters.district_id:
+        conditions.append(Event.district_id == filters.district_id)
+    if filters.district:
+        conditions.append(
+            Event.district_id == sa.select(District.id).where(District.code == filters.district).scalar_subquery()
+        )
+    if filters.provision:
+        conditions.append(
+            sa.exists().where(EventProvision.event_id == Event.id, EventProvision.code == filters.provision)
+        )
+    if filters.date_from:
+        conditions.append(Event.starts_at >= local_day_start(filters.date_from))
+    else:
+        conditions.append(Event.ends_at >= now)  # upcoming and ongoing, unless asked otherwise
+    if filters.date_to:
+        conditions.append(Event.starts_at < local_day_start(filters.date_to + timedelta(days=1)))
+    for term in search_terms(filters.q):
+        # Substring match: works for Chinese (no word breaks needed); ILIKE folds Latin case.
+        pattern = f"%{escape_like(term)}%"
+        conditions.append(sa.or_(Event.title.ilike(pattern, escape="\\"), Event.summary.ilike(pattern, escape="\\")))
+    return conditions
+
+
+def clamp_paging(page, per_page):
+    try:
+        page = max(1, int(page))
+    except (TypeError, ValueError):
+        page = 1
+    try:
+        per_page = min(MAX_PER_PAGE, max(1, int(per_page)))
+    except (TypeError, ValueError):
+        per_page = DEFAULT_PER_PAGE
+    return page, per_page
+
+
+def search_events(filters=None, page=1, per_page=DEFAULT_PER_PAGE, now=None):
+    """One page of public events, sorted by start, with the total and each event's places."""
+    filters = filters or CatalogueFilters()
+    page, per_page = clamp_paging(page, per_page)
+    conditions = catalogue_conditions(filters, now)
+    total = db.session.scalar(sa.select(sa.func.count(Event.id)).where(*conditions))
+    items = []
+    if total and (page - 1) * per_page < total:
+        items = list(db.session.scalars(
+            sa.select(Event)
+            .where(*conditions)
+            .options(joinedload(Event.venue), joinedload(Event.district), joinedload(Event.series))
+            .order_by(Event.starts_at, Event.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).unique())
+    places = availability(event.id for event in items)
+    return CataloguePage(items=items, total=total or 0, page=page, per_page=per_page, availability=places)
