@@ -27,6 +27,7 @@ NAV_ITEMS = [
     ("events.catalogue", _l("Events"), "anyone"),
     ("events.my_registrations", _l("My registrations"), "user"),
     ("volunteers.my_assignments", _l("My assignments"), {"volunteer", "team_leader"}),
+    ("calendar.my_feeds", _l("Calendar feeds"), "user"),
     ("organize.events", _l("Manage events"), {"organizer", "admin"}),
     ("volunteers.teams", _l("Volunteer teams"), {"team_leader", "organizer", "admin"}),
     ("dashboard.index", _l("Plan progress"), {"organizer", "admin"}),
