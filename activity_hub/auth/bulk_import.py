@@ -38,6 +38,13 @@ class RegisterRow:
 
 def read_register(handle):
     """Parse and check a CSV register; returns (rows, problems) where problems are "line N: ..." strings."""
+    try:
+        return _read_register(handle)
+    except csv.Error as error:
+        raise ImportFileError(f"this is not a CSV file the importer can read ({error})")
+
+
+def _read_register(handle):
     reader = csv.DictReader(handle)
     header = [name.strip().lower() for name in (reader.fieldnames or ()) if name is not None]
     reader.fieldnames = header
