@@ -1,7 +1,7 @@
 """Dashboard forms: choosing a year, and an administrator's plan target."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..form_fields import NoControlCharacters, strip_filter
@@ -72,9 +72,10 @@ class TargetForm(FlaskForm):
             NumberRange(min=1, max=NUMBER_MAX, message=_l("Enter a whole number from 1 to 100,000,000")),
         ],
     )
-    unit = SelectField(_l("Unit"), choices=[(code, label) for code, label in UNITS.items()],
+    unit = SelectField(_l("Unit"), choices=lambda: [SelectChoice(code, label) for code, label in UNITS.items()],
                        validators=[InputRequired(_l("Choose a unit"))])
-    measure = SelectField(_l("How progress is measured"), choices=measure_choices,
+    measure = SelectField(_l("How progress is measured"),
+                          choices=lambda: [SelectChoice(key, label) for key, label in measure_choices()],
                           validators=[InputRequired(_l("Choose how progress is measured"))])
     manual_actual = IntegerField(
         _l("Figure so far (entered by hand)"),
@@ -90,6 +91,10 @@ class TargetForm(FlaskForm):
                     NoControlCharacters()],
     )
 
+    CHOICE_MESSAGES = {
+        "unit": _l("Choose a unit from the list"),
+        "measure": _l("Choose how progress is measured from the list"),
+    }
     WHOLE_NUMBER_MESSAGES = {
         "year": _l("Enter the year as four digits, like 2021"),
         "target": _l("Enter the target as a whole number, like 50"),
@@ -105,5 +110,9 @@ class TargetForm(FlaskForm):
         for name, message in self.WHOLE_NUMBER_MESSAGES.items():
             field = self[name]
             if field.raw_data and field.raw_data[0].strip() and field.data is None:
+                field.errors = [message]
+        for name, message in self.CHOICE_MESSAGES.items():
+            field = self[name]
+            if field.errors and field.data not in {choice.value for choice in field.choices}:
                 field.errors = [message]
         return ok and not self.errors

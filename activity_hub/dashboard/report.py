@@ -123,6 +123,15 @@ def month_label(year, month):
     return format_skeleton("yMMM", date(year, month, 1), locale=get_locale() or "zh_CN")
 
 
+def shown_actual(progress, public):
+    """A target's figure as a page or the API may show it: on public pages a count of
+    fewer than five people is HIDDEN (``None`` still means "no figure yet")."""
+    actual = progress.actual
+    if public and progress.counts_people and actual is not None and 0 < actual < MIN_GROUP:
+        return HIDDEN
+    return actual
+
+
 # -- the tables -----------------------------------------------------------------------------
 
 def targets_table(progress, public):
@@ -136,9 +145,8 @@ def targets_table(progress, public):
         Column("definition", _l("How it is counted"), "text"),
     ])
     for item in progress:
-        actual, percent = item.actual, item.percent
-        if public and item.counts_people and actual is not None and 0 < actual < MIN_GROUP:
-            actual = percent = HIDDEN
+        actual = shown_actual(item, public)
+        percent = HIDDEN if isinstance(actual, Hidden) else item.percent
         if actual is None:
             status = _("No figure yet")
         elif isinstance(actual, Hidden):
