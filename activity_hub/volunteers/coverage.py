@@ -176,3 +176,42 @@ def open_slots(session, event):
         if remaining:
             result[skill] = remaining
     return result
+
+
+@dataclass
+class EventStaffing:
+    needed: int = 0
+    accepted: int = 0
+    proposed: int = 0
+
+    @property
+    def gap(self):
+        return max(0, self.needed - self.accepted - self.proposed)
+
+
+def staffing_overview(session, event_ids):
+    """{event id: EventStaffing} counting volunteers needed for skills and live assignments; two queries.
+
+    Only assignments for a needed skill count against the need, at most as many as are needed per skill.
+    """
+    counts = need_counts(session, event_ids)
+    live = defaultdict(lambda: defaultdict(Counter))
+    if event_ids:
+        for event_id, skill, status, n in session.execute(
+            sa.select(Assignment.event_id, Assignment.skill, Assignment.status, sa.func.count())
+            .where(Assignment.event_id.in_(event_ids), Assignment.status.in_(LIVE_STATUSES))
+            .group_by(Assignment.event_id, Assignment.skill, Assignment.status)
+        ):
+            live[event_id][skill][status] = n
+    result = {}
+    for event_id in event_ids:
+        staffing = EventStaffing()
+        for skill, people in skill_demand(counts[event_id]).items():
+            needed = volunteers_needed(skill, people)
+            accepted = min(needed, live[event_id][skill][ACCEPTED])
+            proposed = min(needed - accepted, live[event_id][skill][PROPOSED])
+            staffing.needed += needed
+            staffing.accepted += accepted
+            staffing.proposed += proposed
+        result[event_id] = staffing
+    return result

@@ -220,9 +220,11 @@ class Assignment(db.Model):
         return self.status in LIVE_STATUSES
 
 
-def assignment_status_label(code):
+def assignment_status_label(code, for_organizer=False):
     from flask_babel import lazy_gettext as _l
 
+    if for_organizer and code == PROPOSED:
+        return _l("Waiting for the volunteer's answer")
     labels = {
         PROPOSED: _l("Waiting for your answer"),
         ACCEPTED: _l("Accepted"),

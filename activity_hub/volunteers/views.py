@@ -1,4 +1,59 @@
-"""Volunteer pages."""
-from flask import Blueprint
+"""Volunteer pages: the blueprint and what its views share.
 
-bp = Blueprint("volunteers", __name__, template_folder="templates", url_prefix="/volunteers")
+The views themselves live in one module per audience: ``my_views`` (a volunteer's
+own shifts), ``team_views`` (teams, members, training), ``staffing_views``
+(organizers staffing events) and ``report_views`` (hours and projects).
+"""
+from flask import Blueprint, abort, render_template, request
+
+from ..events.models import Event
+from ..extensions import db
+from .years import current_year
+
+bp = Blueprint("volunteers", __name__, template_folder="templates", static_folder="static",
+               url_prefix="/volunteers")
+
+
+@bp.context_processor
+def volunteer_template_helpers():
+    from ..accessibility import skill_label
+    from .access import is_staff
+    from .models import assignment_status_label
+
+    return {"assignment_status_label": assignment_status_label, "volunteer_is_staff": is_staff,
+            "skill_label": skill_label}
+
+
+def apply_error(form, error):
+    """Show a VolunteerError beside its field (or in the summary when it concerns the whole form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def render_form(template, form, **context):
+    """Render a page with a form: 400 when the form has errors, 200 otherwise."""
+    status = 400 if (form.errors or form.form_errors) else 200
+    return render_template(template, form=form, **context), status
+
+
+def requested_year():
+    """The ``year`` query parameter (2000-2100), or the current year; anything else is a bad request."""
+    raw = request.args.get("year", "").strip()
+    if not raw:
+        return current_year()
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        abort(400)
+    return int(raw)
+
+
+def event_or_404(event_id):
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+from . import my_views, report_views, staffing_views, team_views  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,145 @@
+"""Organizers' reports: volunteer hours (page, CSV, XLSX) and assistance projects."""
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.accounts import organizer_scope
+from ..districts import District
+from ..extensions import db
+from . import access, hours, projects
+from .errors import VolunteerError
+from .forms import ProjectForm
+from .models import AssistanceProject, VolunteerTeam, project_stage_label
+from .team_views import district_choices_for
+from .views import apply_error, bp, render_form, requested_year
+
+EXPORT_KINDS = ("volunteer", "team")
+
+
+def _require_staff():
+    if not access.is_staff(current_user):
+        abort(403)
+
+
+@bp.route("/hours")
+@login_required
+def hours_report():
+    _require_staff()
+    year = requested_year()
+    scope = organizer_scope(current_user)
+    return render_template(
+        "volunteers/hours_report.html", year=year,
+        by_volunteer=hours.hours_by_volunteer(db.session, year, scope),
+        by_team=hours.hours_by_team(db.session, year, scope),
+    )
+
+
+@bp.route("/hours/export.<fmt>")
+@login_required
+def hours_export(fmt):
+    _require_staff()
+    by = request.args.get("by", "volunteer")
+    if fmt not in ("csv", "xlsx") or by not in EXPORT_KINDS:
+        abort(404)
+    year = requested_year()
+    scope = organizer_scope(current_user)
+    rows = hours.hours_by_volunteer(db.session, year, scope) if by == "volunteer" else hours.hours_by_team(
+        db.session, year, scope)
+    header, table = hours.export_table(rows, by)
+    filename = f"volunteer-hours-by-{by}-{year}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = hours.to_csv(header, table), "text/csv; charset=utf-8"
+    else:
+        title = _("Hours by volunteer") if by == "volunteer" else _("Hours by team")
+        body = hours.to_xlsx(header, table, title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/projects")
+@login_required
+def projects_list():
+    _require_staff()
+    return render_template(
+        "volunteers/projects.html", projects=projects.list_projects(db.session), stage_label=project_stage_label,
+        can_edit=lambda project: access.can_edit_project(current_user, project),
+    )
+
+
+def _project_form(project=None):
+    if project is not None and request.method == "GET":
+        form = ProjectForm(obj=project)
+        form.team.data = str(project.team_id or "")
+        form.district.data = str(project.district_id or "")
+    else:
+        form = ProjectForm()
+    scope = organizer_scope(current_user)
+    teams = db.session.execute(sa.select(VolunteerTeam.id, VolunteerTeam.name, VolunteerTeam.district_id)
+                               .order_by(VolunteerTeam.name)).all()
+    form.team.choices = [("", _("No team (an organisation)"))] + [
+        (str(team_id), name) for team_id, name, district_id in teams if scope is None or district_id in scope]
+    districts = district_choices_for(current_user)
+    form.district.choices = ([("", _("City-wide (or the team's district)"))] if scope is None else []) + districts
+    if scope is not None and not form.district.data and districts:
+        form.district.data = districts[0][0]
+    return form
+
+
+def _project_input(form):
+    team = db.session.get(VolunteerTeam, int(form.team.data)) if form.team.data else None
+    district = db.session.get(District, int(form.district.data)) if form.district.data else None
+    scope = organizer_scope(current_user)
+    if team is not None and scope is not None and team.district_id not in scope:
+        abort(403)
+    if scope is not None and (district is None or district.id not in scope):
+        abort(403)
+    return projects.ProjectInput(
+        name=form.name.data, description=form.description.data, stage=form.stage.data, team=team,
+        organisation=form.organisation.data, district_id=district.id if district else None,
+        proposed_on=form.proposed_on.data, incubating_on=form.incubating_on.data,
+        launched_on=form.launched_on.data, closed_on=form.closed_on.data,
+    )
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def project_new():
+    _require_staff()
+    form = _project_form()
+    if form.validate_on_submit():
+        try:
+            project = projects.save_project(db.session, _project_input(form))
+            name = project.name
+            db.session.commit()
+        except VolunteerError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            flash(_("The project “%(name)s” has been saved.", name=name), "success")
+            return redirect(url_for("volunteers.projects_list"))
+    return render_form("volunteers/project_form.html", form, project=None)
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def project_edit(project_id):
+    project = db.session.get(AssistanceProject, project_id)
+    if project is None:
+        abort(404)
+    if not access.can_edit_project(current_user, project):
+        abort(403)
+    form = _project_form(project)
+    if form.validate_on_submit():
+        try:
+            projects.save_project(db.session, _project_input(form), project=project)
+            name = project.name
+            db.session.commit()
+        except VolunteerError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            flash(_("The project “%(name)s” has been saved.", name=name), "success")
+            return redirect(url_for("volunteers.projects_list"))
+    return render_form("volunteers/project_form.html", form, project=project)
