@@ -62,6 +62,12 @@ def ensure_can_manage(user, district_id):
         raise NotAllowed(_l("You can only manage events in your own district."))
 
 
+def ensure_organizer(user):
+    """Organizers (of any district) and admins; checked before the input, so others learn nothing."""
+    if organizer_scope(user) == set():
+        raise NotAllowed(_l("You can only manage events in your own district."))
+
+
 def managed_events_query(user):
     """A select of the events ``user`` may manage (all for city-wide staff)."""
     query = sa.select(Event)
@@ -129,11 +135,12 @@ def _apply(event, values):
 def create_event(values, by_user, publish=False):
     """A new event (a draft unless ``publish``); raises InvalidEvent or NotAllowed."""
     values = event_rules.normalise(values)
-    ensure_can_manage(by_user, values.get("district_id"))
+    ensure_organizer(by_user)
     merged = {**event_rules.DEFAULTS, **values}
     errors = check_event_values(merged, required=True)
     if errors:
         raise InvalidEvent(errors)
+    ensure_can_manage(by_user, merged["district_id"])
     event = _new_event(merged, by_user, PUBLISHED if publish else DRAFT)
     db.session.commit()
     return event
@@ -163,8 +170,6 @@ def update_event(event_id, values, by_user):
     try:
         event = _locked_event(event_id)
         ensure_can_manage(by_user, event.district_id)
-        if "district_id" in values:
-            ensure_can_manage(by_user, values["district_id"])
         if event.status == CANCELLED:
             raise WrongState(_l("A cancelled event cannot be changed."), "event_cancelled")
         status = values.pop("status", None)
@@ -174,6 +179,8 @@ def update_event(event_id, values, by_user):
         errors = check_event_values({**event_values(event), **values}, required=True)
         if errors:
             raise InvalidEvent(errors)
+        if "district_id" in values:
+            ensure_can_manage(by_user, values["district_id"])
         changed = _apply(event, values)
         if status and status != event.status:
             _change_status(event, status)
@@ -304,12 +311,13 @@ def create_series(values, count, interval, by_user, publish=False):
     closing keep their distance from each session's start.
     """
     values = event_rules.normalise(values)
-    ensure_can_manage(by_user, values.get("district_id"))
+    ensure_organizer(by_user)
     merged = {**event_rules.DEFAULTS, **values}
     errors = check_event_values(merged, required=True)
     errors.update(event_rules.check_series(merged, count, interval))
     if errors:
         raise InvalidEvent(errors)
+    ensure_can_manage(by_user, merged["district_id"])
     first = merged["starts_at"]
     offsets = {f: merged[f] - first for f in ("ends_at", "registration_opens_at", "registration_closes_at")
                if merged.get(f) is not None}

@@ -58,12 +58,18 @@ def clean_provisions(codes):
     return clean_need_codes(codes)
 
 
+# Never stored empty: a None given for one of these means "the default" (or "unchanged").
+NONE_MEANS_DEFAULT = ("wheelchair_spaces", "max_companions", "requires_approval", "provisions")
+
+
 def normalise(values):
     """Strip text and turn empty optional text into its stored form (None for the online link)."""
-    values = dict(values)
+    values = {k: v for k, v in dict(values).items() if not (k in NONE_MEANS_DEFAULT and v is None)}
     for field in TEXT_FIELDS:
         if isinstance(values.get(field), str):
             values[field] = values[field].strip()
+        elif field in values and values[field] is None and field not in ("online_url", "title"):
+            values[field] = ""
     if "online_url" in values and not values["online_url"]:
         values["online_url"] = None
     if "venue_id" in values and values["venue_id"] in ("", 0):

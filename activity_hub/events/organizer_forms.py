@@ -239,11 +239,15 @@ class SeriesForm(EventForm):
     count = WholeNumberField(_l("How many sessions"), _l("Enter a number of sessions between 2 and %(max)s.",
                                                          max=event_rules.SERIES_MAX),
                              validators=[InputRequired(_l("Enter how many sessions there are."))], default=12)
-    interval = SelectField(_l("How often"), choices=[
-        ("monthly", _l("Every month, on the same weekday (e.g. every second Tuesday)")),
-        ("weekly", _l("Every week, on the same weekday")),
-    ], default="monthly")
+    interval = SelectField(_l("How often"), default="monthly")
     publish = BooleanField(_l("Publish the sessions now (otherwise they are saved as drafts)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interval.choices = [
+            ("monthly", _l("Every month, on the same weekday (e.g. every second Tuesday)")),
+            ("weekly", _l("Every week, on the same weekday")),
+        ]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -340,13 +344,14 @@ class EventListFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), validators=[Optional()], default="")
-    when = SelectField(_l("When"), choices=[("upcoming", _l("Coming and running now")), ("past", _l("Past")),
-                                            ("all", _l("All dates"))], default="upcoming")
+    when = SelectField(_l("When"), default="upcoming")
 
     def __init__(self, *args, **kwargs):
         from .models import EVENT_STATUSES, event_status_label
 
         super().__init__(*args, **kwargs)
+        self.when.choices = [("upcoming", _l("Coming and running now")), ("past", _l("Past")),
+                             ("all", _l("All dates"))]
         self.status.choices = [("", _l("Any status"))] + [(s, event_status_label(s)) for s in EVENT_STATUSES]
 
 

@@ -105,8 +105,6 @@ def events():
 @organizer_bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
     form = _event_form()
-    if request.method == "GET":
-        form.start_time.data = form.end_time.data = None
     if form.validate_on_submit():
         try:
             event = event_admin.create_event(form.values(), acting_user(), publish=request.form.get("action") == "publish")

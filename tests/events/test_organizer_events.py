@@ -337,3 +337,60 @@ def test_the_event_list_shows_status_and_counts(client, app, make_event, make_us
     sign_up(event_id, make_user(), companions=1)
     page = client.get("/organize/").get_data(as_text=True)
     assert "盲人门球体验" in page and "Published" in page and "2 of 3" in page
+
+
+def test_service_refuses_non_organizers_before_reading_their_input(app, make_user):
+    from activity_hub.auth.models import User
+    from activity_hub.events import event_admin
+
+    resident = make_user()
+    with app.app_context():
+        with pytest.raises(event_admin.NotAllowed):
+            event_admin.create_event({}, db.session.get(User, resident))
+
+
+def test_service_reports_every_missing_field_at_once(app, make_user):
+    from activity_hub.auth.models import User
+    from activity_hub.events import event_admin
+
+    organizer = make_user(roles=("organizer",), role_district_code="wuchang")
+    with app.app_context():
+        with pytest.raises(event_admin.InvalidEvent) as refused:
+            event_admin.create_event({"summary": None, "wheelchair_spaces": None}, db.session.get(User, organizer))
+    assert set(refused.value.errors) == {"title", "category", "district_id", "starts_at", "ends_at", "capacity",
+                                         "venue_id"}
+    assert event_count(app) == 0
+
+
+def test_service_status_change_through_update_cancels_and_tells_registrants(app, make_event, make_user, sign_up,
+                                                                           outbox):
+    from activity_hub.auth.models import User
+    from activity_hub.events import event_admin
+
+    organizer = make_user(roles=("organizer",))
+    event_id = make_event()
+    resident = make_user()
+    sign_up(event_id, resident)
+    with app.app_context():
+        before = db.session.get(Event, event_id).sequence
+        with pytest.raises(event_admin.InvalidEvent) as refused:
+            event_admin.update_event(event_id, {"status": "cancelled", "capacity": None},
+                                     db.session.get(User, organizer))
+        assert set(refused.value.errors) == {"capacity"}
+        assert db.session.get(Event, event_id).status == PUBLISHED  # nothing half-done
+        changed = event_admin.update_event(event_id, {"status": "cancelled"}, db.session.get(User, organizer))
+        event = db.session.get(Event, event_id)
+        assert changed == {"status"} and event.status == CANCELLED and event.sequence == before + 1
+    assert [m[0] for m in outbox(resident)][-1] == "event_cancelled"
+
+
+def test_another_districts_organizer_cannot_move_an_event_into_their_district(app, make_event, make_user):
+    from activity_hub.auth.models import User
+    from activity_hub.events import event_admin
+
+    event_id = make_event(district_code="wuchang")
+    wuchang = make_user(roles=("organizer",), role_district_code="wuchang")
+    with app.app_context():
+        with pytest.raises(event_admin.NotAllowed):
+            event_admin.update_event(event_id, {"district_id": district_id("hanyang")}, db.session.get(User, wuchang))
+        assert db.session.get(Event, event_id).district.code == "wuchang"
