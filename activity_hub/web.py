@@ -105,14 +105,24 @@ def register_web_helpers(app):
     from .extensions import login_manager
 
     @login_manager.user_loader
-    def load_user(user_id):
+    def load_user(session_id):
+        """The account of a session or remember-me cookie, unless it was switched off or its
+        password changed since (``User.get_id``). A bare id is what tests put in a session."""
+        import hmac
+
         from .auth.models import User
         from .extensions import db
 
+        user_id, _dot, mark = str(session_id).partition(".")
         try:
-            return db.session.get(User, int(user_id))
+            user = db.session.get(User, int(user_id))
         except (TypeError, ValueError):
             return None
+        if user is None or not user.is_active:
+            return None
+        if mark and not hmac.compare_digest(mark, user.session_mark()):
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():

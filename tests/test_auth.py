@@ -183,6 +183,32 @@ def test_change_password(app, client, make_user):
     assert log_in(client, "13800138012", "a new long password").status_code == 302
 
 
+def test_changing_the_password_logs_out_other_devices_but_not_this_one(app, make_user):
+    make_user(login="13800138015")
+    phone, laptop = app.test_client(), app.test_client()
+    log_in(phone, "13800138015", remember=True)
+    log_in(laptop, "13800138015", remember=True)
+    response = laptop.post("/account/password", data={
+        "current_password": PASSWORD, "password": "a new long password", "confirm": "a new long password",
+    })
+    assert response.status_code == 302
+    assert laptop.get("/account").status_code == 200
+    laptop.delete_cookie("session")
+    assert laptop.get("/account").status_code == 200  # its renewed remember-me cookie still works
+    assert phone.get("/account").status_code == 302
+    phone.delete_cookie("session")
+    assert phone.get("/account").status_code == 302  # the old remember-me cookie no longer does
+
+
+def test_switched_off_account_is_logged_out(app, client, make_user):
+    user_id = make_user(login="13800138016")
+    log_in(client, "13800138016")
+    with app.app_context():
+        db.session.get(User, user_id).is_active_account = False
+        db.session.commit()
+    assert client.get("/account").status_code == 302
+
+
 def test_change_password_needs_the_current_password(app, client, make_user):
     user_id = make_user(login="13800138013")
     login(client, user_id)

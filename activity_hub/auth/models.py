@@ -1,5 +1,9 @@
 """Accounts, roles and the shared login-failure counters."""
+import hashlib
+import hmac
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import relationship
 
@@ -57,6 +61,18 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.is_active_account
+
+    def get_id(self):
+        """What the session and the remember-me cookie hold: the id plus a mark of the password.
+
+        Changing the password changes the mark, so every other device that was logged in
+        (including "remember me" cookies) is logged out. See ``session_mark``.
+        """
+        return f"{self.id}.{self.session_mark()}"
+
+    def session_mark(self):
+        key = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:20]
 
     @property
     def login_name(self):

@@ -142,9 +142,14 @@ def change_password():
         if not accounts.verify_password(current_user, form.current_password.data):
             form.current_password.errors.append(_("Your current password is not right"))
         else:
-            current_user.password_hash = accounts.hash_password(form.password.data)
+            user = current_user._get_current_object()
+            user.password_hash = accounts.hash_password(form.password.data)
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            # Other devices are logged out by the new password; this one stays logged in.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
+            flash(_("Your password has been changed. Any other devices where you were logged in are now logged out."),
+                  "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
 
