@@ -1,5 +1,6 @@
 """Personal feeds: the secret links, what each person's feed shows, and what the secret cannot open."""
 import hashlib
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -199,7 +200,7 @@ def test_my_feeds_page_creates_shows_once_and_resets(app, client, people, make_e
     assert created.headers["Referrer-Policy"] == "no-referrer"
     text = created.data.decode("utf-8")
     start = text.index("http://localhost/calendar/personal/")
-    https_url = text[start:text.index('"', start)]
+    https_url = re.match(r"[^<\"\s]+", text[start:]).group(0)
     assert f'webcal://{https_url.removeprefix("http://")}' in text
     feed_path = https_url.removeprefix("http://localhost")
     assert app.test_client().get(feed_path).status_code == 200
