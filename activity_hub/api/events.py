@@ -6,14 +6,15 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..accessibility import NEED_CODES
-from ..events import event_admin, event_rules
-from ..events.models import CATEGORIES, DRAFT, Event, Venue
+from ..districts import DISTRICTS
+from ..events import catalogue, event_admin, event_rules
+from ..events.models import CATEGORIES, DRAFT, Event
 from ..events.registration import availability
 from ..extensions import db
 from . import service_errors  # noqa: F401  (registers the service error handlers)
-from .framework import Routes, json_body, not_found, require_user
+from .framework import Routes, json_body, not_found, query_args, require_user
 from .schema import Field, Fields
-from .serializers import event_json
+from .serializers import event_json, page_json
 
 OPENAPI_PATHS = {}
 route = Routes(OPENAPI_PATHS, tag="Events")
@@ -22,7 +23,7 @@ route = Routes(OPENAPI_PATHS, tag="Events")
 def _event_options():
     return (
         joinedload(Event.district), joinedload(Event.series),
-        joinedload(Event.venue).joinedload(Venue.district),
+        joinedload(Event.venue),
     )
 
 
@@ -39,6 +40,36 @@ def event_response(event_id, status=200):
     db.session.expire_all()
     event = visible_event(event_id)
     return event_json(event, availability([event.id])[event.id], detail=True), status
+
+
+CATALOGUE_QUERY = Fields({
+    "q": Field("string", max_length=catalogue.MAX_SEARCH_LENGTH,
+               description="Words to find in the title or summary (Chinese works; all words must match)."),
+    "category": Field("string", enum=CATEGORIES),
+    "district": Field("string", enum=[code for code, _zh, _en in DISTRICTS], description="A district code."),
+    "provision": Field("string", enum=NEED_CODES, description="Only events providing for this need."),
+    "date_from": Field("date", description="From this local date on (default: events not yet over)."),
+    "date_to": Field("date", description="Up to and including this local date."),
+    "page": Field("integer", minimum=1, maximum=100000),
+    "per_page": Field("integer", minimum=1, maximum=catalogue.MAX_PER_PAGE,
+                      description=f"Default {catalogue.DEFAULT_PER_PAGE}."),
+})
+
+
+@route("GET", "/events", summary="The public catalogue of events", query=CATALOGUE_QUERY,
+       response="EventPage", auth="none")
+def list_events():
+    """Published (and cancelled or completed) events, sorted by start, paged. The number of
+    database queries does not grow with the page size."""
+    args = query_args(CATALOGUE_QUERY)
+    filters = catalogue.CatalogueFilters(
+        q=args.get("q", ""), category=args.get("category"), district=args.get("district"),
+        provision=args.get("provision"), date_from=args.get("date_from"), date_to=args.get("date_to"),
+    )
+    found = catalogue.search_events(filters, page=args.get("page", 1),
+                                    per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
+    items = [event_json(event, found.availability[event.id]) for event in found.items]
+    return page_json(items, found.total, found.page, found.per_page)
 
 
 @route("GET", "/events/<int:event_id>", summary="One event, with its places and provisions",

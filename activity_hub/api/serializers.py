@@ -78,7 +78,6 @@ def venue_json(venue, detail=False):
         "id": venue.id,
         "name": venue.name,
         "address": venue.address,
-        "district": district_json(venue.district),
         "features": [code for code in VENUE_FEATURE_CODES if code in (venue.features or ())],
         "wheelchair_spaces": venue.wheelchair_spaces,
     }
@@ -228,7 +227,7 @@ NULLABLE_STRING = _nullable(STRING)
 NEED_LIST = {"type": "array", "items": {"type": "string", "enum": list(NEED_CODES)}}
 DISTRICT = _object({"id": INTEGER, "code": STRING, "name": STRING})
 VENUE_PROPERTIES = {
-    "id": INTEGER, "name": STRING, "address": STRING, "district": DISTRICT,
+    "id": INTEGER, "name": STRING, "address": STRING,
     "features": {"type": "array", "items": {"type": "string", "enum": list(VENUE_FEATURE_CODES)}},
     "wheelchair_spaces": INTEGER,
 }

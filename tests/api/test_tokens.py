@@ -182,3 +182,10 @@ def test_token_page_needs_login_and_hides_other_peoples_tokens(client, make_user
 def test_the_account_page_links_to_the_token_page(client, make_user):
     login(client, make_user())
     assert 'href="/account/api-tokens"' in client.get("/account").get_data(as_text=True)
+
+
+def test_bearer_requests_get_no_cookies(app, make_user, make_token):
+    fresh = app.test_client()
+    response = fresh.get("/api/v1/auth/tokens", headers=bearer(make_token(make_user())))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
