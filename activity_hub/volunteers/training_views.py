@@ -40,9 +40,9 @@ def training_enrol(team_id):
 
 
 def _format_when(event):
-    from flask_babel import format_datetime
+    from .views import when_filter
 
-    return format_datetime(event.starts_at, "medium")
+    return when_filter(event.starts_at)
 
 
 @bp.route("/teams/<int:team_id>/training/<int:year>/complete", methods=["GET", "POST"])

@@ -24,6 +24,16 @@ def volunteer_template_helpers():
             "skill_label": skill_label}
 
 
+@bp.app_template_filter("vol_when")
+def when_filter(value):
+    """A day and time for people: "2026年5月16日星期六 14:00" (Beijing time), without seconds or time-zone names."""
+    from flask_babel import format_date, format_time
+
+    if value is None:
+        return ""
+    return f"{format_date(value, 'full')} {format_time(value, 'short')}"
+
+
 def apply_error(form, error):
     """Show a VolunteerError beside its field (or in the summary when it concerns the whole form)."""
     field = getattr(form, error.field, None) if error.field else None
