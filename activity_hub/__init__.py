@@ -29,6 +29,7 @@ def create_app(config_name=None, **overrides):
     app.config.from_object(config_class)
     app.config["CONFIG_NAME"] = config_name
     app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = with_psycopg_driver(app.config["SQLALCHEMY_DATABASE_URI"])
     if hasattr(config_class, "check"):
         config_class.check(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -46,6 +47,15 @@ def create_app(config_name=None, **overrides):
     from .web import register_web_helpers
     register_web_helpers(app)
     return app
+
+
+def with_psycopg_driver(url):
+    """``postgres://`` and ``postgresql://`` URLs (as hosting services hand them out) use psycopg 3,
+    the driver this project installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _init_extensions(app):

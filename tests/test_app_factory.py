@@ -119,3 +119,9 @@ def test_trusted_proxy_count_makes_the_forwarded_address_the_client_address(make
     untrusted.add_url_rule("/_address", view_func=address)
     assert untrusted.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(
         as_text=True) == "127.0.0.1"
+
+
+def test_plain_postgresql_urls_use_the_installed_driver(make_app):
+    for url in ("postgres://u@db.example/ah", "postgresql://u@db.example/ah"):
+        app = make_app(SQLALCHEMY_DATABASE_URI=url)
+        assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/ah"
