@@ -118,15 +118,6 @@ def _registration_filters(scope, cutoff):
     return filters, Event.ends_at >= cutoff
 
 
-def assignments_available():
-    """True once the volunteers' assignments service exists."""
-    try:
-        from ..volunteers.assignments import assignments_for_feed  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def feed_stats(scope, now):
     """The feed's aggregate in ONE query: count, max id, last change, last drop-out."""
     cutoff = now - scope.history

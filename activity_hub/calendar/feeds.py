@@ -23,7 +23,7 @@ from ..districts import DISTRICTS
 from ..events.models import CATEGORIES, category_label, registration_status_label
 from ..locale_text import current_language, pick
 from .feed_sources import (
-    ASSIGNMENTS, EVENT, PUBLIC, REGISTRATIONS, FeedScope, assignments_available, feed_entries, feed_stats,
+    ASSIGNMENTS, EVENT, PUBLIC, REGISTRATIONS, FeedScope, feed_entries, feed_stats,
 )
 
 TZID = "Asia/Shanghai"
@@ -35,7 +35,7 @@ DISTRICT_NAMES = {code: (zh, en) for code, zh, en in DISTRICTS}
 
 __all__ = [
     "FeedScope", "FeedVersion", "event_scope", "public_scope", "registrations_scope", "assignments_scope",
-    "feed_version", "build_feed", "feed_name", "known_category", "known_district", "assignments_available",
+    "feed_version", "build_feed", "feed_name", "known_category", "known_district",
 ]
 
 

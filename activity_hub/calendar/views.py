@@ -2,13 +2,15 @@
 from contextlib import nullcontext
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale, get_locale, lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.http import http_date
 from werkzeug.routing import BuildError
 
 from ..db_types import utcnow
+from ..events.models import CATEGORIES, category_label
 from ..i18n import normalise_locale
+from ..locale_text import pick
 from . import feeds
 from .feed_tokens import feed_links, issue_feed_link, resolve_feed_link
 from .forms import FeedLinkForm
@@ -70,7 +72,7 @@ def _serve(scope, *, locale=None, personal=False, download_name=None):
     return Response(body, status=200, headers=headers, content_type=CALENDAR_MIMETYPE)
 
 
-@bp.route("/events/<int:event_id>.ics")
+@bp.route("/events/<int(max=2147483647):event_id>.ics")
 def event_ics(event_id):
     """"Add to calendar": one event as a file to open."""
     return _serve(feeds.event_scope(event_id), download_name=f"event-{event_id}.ics")
@@ -109,14 +111,12 @@ def registrations_feed(secret):
 
 @bp.route("/personal/<secret>/assignments.ics")
 def assignments_feed(secret):
-    if not feeds.assignments_available():
-        abort(404)
     return _personal(secret, ASSIGNMENTS, feeds.assignments_scope)
 
 
 def _available_kinds():
     kinds = [REGISTRATIONS]
-    if feeds.assignments_available() and current_user.has_role(*VOLUNTEER_ROLES):
+    if current_user.has_role(*VOLUNTEER_ROLES):
         kinds.append(ASSIGNMENTS)
     return kinds
 
@@ -172,11 +172,9 @@ def calendar_template_helpers():
 
 
 def public_feed_links():
-    """The public feeds for the subscribe links: all events, each category, each district."""
-    from ..events.models import CATEGORIES, category_label
-    from ..locale_text import pick
-
-    lang = {"lang": "en"} if str(_current_locale()).startswith("en") else {}
+    """The public feeds for the subscribe links (all events, each category, each district), in the
+    language of the page, as calendar apps send no cookie to choose one."""
+    lang = {"lang": "en"} if str(get_locale() or "").startswith("en") else {}
 
     def link(endpoint, label, **values):
         https_url = url_for(endpoint, _external=True, **values, **lang)
@@ -188,9 +186,3 @@ def public_feed_links():
         "districts": [link("calendar.district_feed", pick(zh, en), district_code=code)
                       for code, (zh, en) in feeds.DISTRICT_NAMES.items()],
     }
-
-
-def _current_locale():
-    from flask_babel import get_locale
-
-    return get_locale() or "zh_CN"

@@ -209,6 +209,7 @@ def test_single_event_file(client, catalogue, both_readers, expected_events):
     assert py[f"event-{catalogue['concert']}@activity-hub.local"]["alarms"] == []
     assert client.get(f"/calendar/events/{catalogue['draft']}.ics").status_code == 404
     assert client.get("/calendar/events/999999.ics").status_code == 404
+    assert client.get("/calendar/events/99999999999999999999.ics").status_code == 404
 
 
 def test_feeds_follow_the_language_asked_for(client, catalogue):

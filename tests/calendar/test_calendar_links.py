@@ -46,3 +46,13 @@ def test_subscribe_links_for_all_events_each_category_and_district(app):
     # Every link says where it goes, even out of context (hidden text names the feed).
     names = [re.sub(r"<[^>]+>", "", name).strip() for name in re.findall(r"<a [^>]*>(.*?)</a>", html, re.S)]
     assert len(names) == len(set(names))
+
+
+def test_subscribe_links_on_english_pages_give_english_feeds(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale("en"):
+        html = render_template_string('{% include "calendar/_catalogue_links.html" %}')
+    assert 'href="webcal://localhost/calendar/events.ics?lang=en"' in html
+    assert 'href="http://localhost/calendar/categories/legal.ics?lang=en"' in html
+    assert "Apple Calendar" in html and "Google Calendar" in html
