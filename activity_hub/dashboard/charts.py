@@ -73,34 +73,59 @@ def _svg(chart_id, title, height, body, series):
     )
 
 
+def _lines(text, limit):
+    """``text`` wrapped to lines no wider than ``limit`` (at spaces, or anywhere in CJK text)."""
+    text = str(text)
+    if _text_width(text) <= limit:
+        return [text]
+    sep = " " if " " in text else ""
+    words = text.split(" ") if sep else list(text)
+    lines, current = [], ""
+    for word in words:
+        candidate = current + sep + word if current else word
+        if current and _text_width(candidate) > limit:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return lines + [current]
+
+
 def horizontal_bars(chart_id, title, categories, series, hidden_label):
     """One row per category, one bar per series, each bar labelled with its value."""
     legend, top = _legend(chart_id, series, PAD)
-    label_width = min(max((_text_width(c) for c in categories), default=0) + PAD, WIDTH * 0.4)
+    label_limit = WIDTH * 0.36
+    labels = [_lines(c, label_limit) for c in categories]
+    label_width = max((_text_width(line) for lines in labels for line in lines), default=0) + PAD
     value_width = max(_text_width(hidden_label), _text_width("100,000.0")) + PAD
     x0 = PAD + label_width
     span = WIDTH - x0 - value_width
     largest = max((_number(v) for s in series for v in s.values), default=0) or 1
     group = ROW * len(series)
+    line_height = FONT + 3
     parts = [legend]
-    for index, category in enumerate(categories):
-        y = top + index * (group + GAP)
-        parts.append(
-            f'<text x="{x0 - PAD}" y="{y + group / 2 + FONT / 2 - 2:.1f}" text-anchor="end" '
-            f'class="chart-text">{escape(category)}</text>'
+    y = top
+    for index, lines in enumerate(labels):
+        block = max(group, len(lines) * line_height + 4)
+        first = y + block / 2 - (len(lines) - 1) * line_height / 2 + FONT / 2 - 2
+        tspans = "".join(
+            f'<tspan x="{x0 - PAD:.1f}" y="{first + n * line_height:.1f}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
         )
+        parts.append(f'<text text-anchor="end" class="chart-text">{tspans}</text>')
+        bars_top = y + (block - group) / 2
         for offset, s in enumerate(series):
             value = s.values[index]
             length = span * _number(value) / largest
-            by = y + offset * ROW
+            by = bars_top + offset * ROW
             if length > 0:
-                parts.append(f'<rect x="{x0}" y="{by + 2}" width="{length:.1f}" height="{ROW - 4}" '
+                parts.append(f'<rect x="{x0:.1f}" y="{by + 2:.1f}" width="{length:.1f}" height="{ROW - 4}" '
                              f'{_bar_attrs(chart_id, s)}/>')
             parts.append(f'<text x="{x0 + length + 6:.1f}" y="{by + ROW / 2 + FONT / 2 - 2:.1f}" '
                          f'class="chart-text">{escape(_label(value, hidden_label))}</text>')
-    height = top + len(categories) * (group + GAP) + PAD
-    parts.append(f'<line x1="{x0}" y1="{top - 4}" x2="{x0}" y2="{height - PAD - GAP + 4}" class="chart-axis"/>')
-    return _svg(chart_id, title, height, "".join(parts), series)
+        y += block + GAP
+    parts.append(f'<line x1="{x0:.1f}" y1="{top - 4}" x2="{x0:.1f}" y2="{y - GAP + 4:.1f}" class="chart-axis"/>')
+    return _svg(chart_id, title, y + PAD, "".join(parts), series)
 
 
 def chart_for(table, chart):

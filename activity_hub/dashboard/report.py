@@ -55,6 +55,8 @@ class Chart:
     key: str
     title: object
     columns: tuple
+    # False when adding the bars up means nothing (a registration may ask for several needs).
+    totals: bool = True
     summary: str = ""
 
 
@@ -216,7 +218,8 @@ def needs_table(figures, public):
         Column("asked", _l("Registrations that asked")),
         Column("met", _l("Met")),
         Column("not_met", _l("Not met")),
-    ], charts=[Chart("needs-served", _l("Accessibility needs: asked and met"), ("asked", "met"))])
+    ], charts=[Chart("needs-served", _l("Accessibility needs: asked and met"), ("asked", "met"),
+                                totals=False)])
     table.note = _l("Checked-in registrations at events held in the year. %(definition)s Needs that nobody asked "
                     "for are left out.", definition=_l("A need counts as met when the event listed it among its "
                                                         "provisions, or a volunteer with the matching skill had an "
@@ -245,7 +248,8 @@ def team_hours_table(figures, districts, public):
     ], charts=[Chart("team-hours", _l("Volunteer hours by team"), ("hours",))])
     table.note = MEASURES["volunteer_hours"].definition
     for team in figures.team_hours:
-        table.rows.append([team.name, names.get(team.district_id, ""), team.volunteers, team.hours])
+        name = team.name if team.team_id is not None else _("Served without a team")
+        table.rows.append([name, names.get(team.district_id, ""), team.volunteers, team.hours])
     table.total = [_("Total"), "", None, round(figures.volunteer_minutes() / 60, 1)]
     if public:
         flags, total_hidden = suppress([row[2] for row in table.rows])
@@ -271,7 +275,9 @@ def chart_summary(table, chart):
         shown = [(v, c) for v, c in zip(values, categories) if not isinstance(v, Hidden)]
         hidden = len(shown) < len(values)
         any_hidden = any_hidden or hidden
-        if table.total is not None:
+        if not chart.totals:
+            total = None
+        elif table.total is not None:
             total = table.total[keys.index(key)]
             total = None if isinstance(total, Hidden) else total
         else:
@@ -284,12 +290,16 @@ def chart_summary(table, chart):
             sentences.append(_("%(label)s: %(total)s in all.", label=label, total=format_number(total)))
         if top_value:
             top = pick("、", ", ").join(c for v, c in shown if v == top_value)
-            sentences.append(_("The highest %(label)s figure shown is %(top)s with %(value)s.",
-                               label=label, top=top, value=format_number(top_value)))
+            if hidden:
+                sentences.append(_("Highest %(label)s shown: %(top)s (%(value)s).",
+                                   label=label, top=top, value=format_number(top_value)))
+            else:
+                sentences.append(_("Highest %(label)s: %(top)s (%(value)s).",
+                                   label=label, top=top, value=format_number(top_value)))
     if any_hidden:
         sentences.append(_("Some figures are not shown because they describe fewer than 5 people, "
                            "or would let such a figure be worked out."))
-    return " ".join(sentences)
+    return pick("", " ").join(sentences)
 
 
 # -- the whole report ------------------------------------------------------------------------

@@ -242,12 +242,14 @@ def collect_year_figures(session, year):
             VolunteerTeam.id, VolunteerTeam.name, VolunteerTeam.district_id,
             sa.func.count(sa.distinct(Assignment.volunteer_id)), sa.func.sum(Assignment.served_minutes),
         )
-        .join(VolunteerTeam, VolunteerTeam.id == Assignment.team_id)
+        .select_from(Assignment)
+        .outerjoin(VolunteerTeam, VolunteerTeam.id == Assignment.team_id)
         .where(Assignment.served_confirmed.is_(True), in_year(Assignment.shift_start, year))
         .group_by(VolunteerTeam.id, VolunteerTeam.name, VolunteerTeam.district_id)
-        .order_by(VolunteerTeam.name)
+        .order_by(sa.case((VolunteerTeam.id.is_(None), 1), else_=0), VolunteerTeam.name)
     )
-    figures.team_hours = [TeamHours(i, name, d, int(v), int(m or 0)) for i, name, d, v, m in rows]
+    # Shifts served without a team come last, as a row of their own (team_id None).
+    figures.team_hours = [TeamHours(i, name or "", d, int(v), int(m or 0)) for i, name, d, v, m in rows]
     return figures
 
 

@@ -119,14 +119,15 @@ def test_volunteer_measures(plan):
     plan.assignment(event, team=wuchang, served_minutes=45)
     plan.assignment(event, team=hanyang)                                         # hours not confirmed yet
     plan.assignment(plan.held(at(2020, 6, 1)), team=hanyang, served_minutes=600)  # the year before
+    plan.assignment(event, served_minutes=60)                                    # served without a team
     db.session.commit()
 
     figures = collect_year_figures(db.session, 2021)
 
     assert measure(figures, "teams_trained") == 2
     assert measure(figures, "projects_incubated") == 3
-    assert [(t.name, t.volunteers, t.hours) for t in figures.team_hours] == [(wuchang.name, 2, 2.2)]
-    assert measure(figures, "volunteer_hours") == 2
+    assert [(t.team_id, t.volunteers, t.hours) for t in figures.team_hours] == [(wuchang.id, 2, 2.2), (None, 1, 1.0)]
+    assert measure(figures, "volunteer_hours") == 3                             # 195 minutes
 
 
 def test_progress_of_targets(plan):

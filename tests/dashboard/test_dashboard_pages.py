@@ -89,7 +89,7 @@ def test_charts_are_svg_images_with_a_title_a_summary_and_the_same_numbers_in_a_
     for svg in svgs:
         assert 'role="img"' in svg and "aria-labelledby" in svg
     assert '<title id="months-events-title">Events held by month</title>' in html
-    assert "Person-times: 18 in all. The highest Person-times figure shown is Jianghan District with 16." in html
+    assert "Person-times: 18 in all. Highest Person-times: Jianghan District (16)." in html
     assert '<th scope="col"' in html and '<th scope="row">Jianghan District</th>' in html
     # The needs chart tells "asked" from "met" by a hatched pattern and a legend, not colour alone.
     assert 'fill="url(#needs-served-hatch)"' in html
