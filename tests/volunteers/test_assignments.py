@@ -195,3 +195,40 @@ def test_decline_is_refused_once_the_shift_has_started(app, app_ctx, make_event,
     assignment = db.session.get(Assignment, assignment_id)
     with pytest.raises(VolunteerError):
         svc.decline_assignment(db.session, assignment, "迟到", now=utcnow() + timedelta(minutes=5))
+
+
+def test_two_organizers_cannot_double_book_a_volunteer_at_once(app, make_event, make_volunteer):
+    """Two requests booking one volunteer on overlapping shifts: the volunteer's row lock lets only one win."""
+    import threading
+
+    volunteer = make_volunteer()
+    first, second = make_event(), make_event(starts_in=timedelta(days=10, minutes=20))
+    outcome = {}
+    holding = threading.Event()
+
+    def book(event_id, key, hold=None):
+        with app.app_context():
+            try:
+                event = db.session.get(Event, event_id)
+                svc.assign_volunteer(db.session, event, user(volunteer), "引导", event.starts_at, event.ends_at)
+                if hold is not None:
+                    hold.set()  # the lock is held: the other request may start (it waits for the lock)
+                db.session.commit()
+                outcome[key] = "booked"
+            except VolunteerError:
+                db.session.rollback()
+                outcome[key] = "refused"
+            finally:
+                holding.set()
+                db.session.remove()
+
+    a = threading.Thread(target=book, args=(first, "a", holding))
+    a.start()
+    holding.wait(timeout=60)
+    b = threading.Thread(target=book, args=(second, "b"))
+    b.start()
+    a.join(timeout=120)
+    b.join(timeout=120)
+    assert sorted(outcome.values()) == ["booked", "refused"]
+    with app.app_context():
+        assert count_rows(Assignment) == 1
