@@ -22,7 +22,7 @@ The waitlist policy (shown to residents on the event page):
 HTML views, the organizer pages and the JSON API all call these functions.
 """
 import sqlalchemy as sa
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..accessibility import NEED_CODES, clean_need_codes
@@ -39,6 +39,7 @@ from .availability import (  # noqa: F401  (re-exported: callers use registratio
     waitlist_positions,
 )
 from .checkin_tokens import checkin_token, registration_from_token  # noqa: F401  (re-exported)
+from .when import moment
 from .models import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -114,10 +115,6 @@ def _take(usage, registration):
 # --- checks -------------------------------------------------------------------
 
 
-def _when(value):
-    return format_datetime(value, "medium")
-
-
 def closed_reason(event, now=None):
     """Why nobody can register for this event now (a RegistrationRefused), or None."""
     now = now or utcnow()
@@ -130,12 +127,12 @@ def closed_reason(event, now=None):
     if event.registration_opens_at is not None and now < event.registration_opens_at:
         return RegistrationRefused(
             "not_open_yet",
-            _("Registration opens on %(when)s.", when=_when(event.registration_opens_at)),
+            _("Registration opens on %(when)s.", when=moment(event.registration_opens_at)),
         )
     if event.registration_closes_at is not None and now >= event.registration_closes_at:
         return RegistrationRefused(
             "closed",
-            _("Registration closed on %(when)s.", when=_when(event.registration_closes_at)),
+            _("Registration closed on %(when)s.", when=moment(event.registration_closes_at)),
         )
     return None
 

@@ -4,11 +4,12 @@ Each message is rendered in the resident's own language (``queue_message`` runs
 the render function in their locale) and says what happened, when and where the
 event is, and what to do next, in plain words that also read well as an SMS.
 """
-from flask_babel import format_datetime, gettext as _, ngettext
+from flask_babel import gettext as _, ngettext
 
 from ..outbox.messages import queue_message
 from .checkin_tokens import checkin_token
 from .models import CONFIRMED, PENDING
+from .when import event_when
 
 CONFIRMED_KIND = "registration_confirmed"
 PENDING_KIND = "registration_pending"
@@ -28,7 +29,7 @@ def _place(event):
 def _event_lines(event):
     lines = [
         _("Event: %(title)s", title=event.title),
-        _("When: %(start)s", start=format_datetime(event.starts_at, "medium")),
+        _("When: %(start)s", start=event_when(event)),
         _("Where: %(place)s", place=_place(event)),
     ]
     return lines

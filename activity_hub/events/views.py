@@ -1,7 +1,229 @@
-"""Event pages."""
-from flask import Blueprint
+"""Resident pages: the catalogue, an event, registering, the registration and cancelling it.
+
+Thin: read the request, call ``catalogue`` or ``registration``, render or redirect.
+Every page checks on the server who may see what.
+"""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
+from ..accessibility import VENUE_FEATURES, feature_label, need_label
+from ..auth.accounts import can_manage_district
+from ..db_types import utcnow
+from ..districts import all_districts
+from ..extensions import db
+from . import catalogue, registration
+from .checkin_tokens import checkin_qr_svg
+from .forms import CatalogueFilterForm, RegistrationForm, parsed_date
+from .when import event_when, moment
+from .models import (
+    CANCELLED, CONFIRMED, DRAFT, PENDING, REJECTED, WAITLISTED, Event, Registration, Venue, category_label,
+    event_status_label, registration_status_label,
+)
 
 bp = Blueprint("events", __name__, template_folder="templates")
 
+
+@bp.context_processor
+def event_helpers():
+    return {
+        "category_label": category_label,
+        "need_label": need_label,
+        "feature_label": feature_label,
+        "event_status_label": event_status_label,
+        "registration_status_label": registration_status_label,
+        "event_when": event_when,
+        "moment": moment,
+        "VENUE_FEATURES": VENUE_FEATURES,
+    }
+
+
+def load_event(event_id):
+    """The event with its place; drafts only for the organizers who manage them (404 for everyone else)."""
+    event = db.session.scalar(
+        sa.select(Event).where(Event.id == event_id)
+        .options(joinedload(Event.venue).joinedload(Venue.district), joinedload(Event.district),
+                 joinedload(Event.series))
+    )
+    if event is None:
+        abort(404)
+    if event.status == DRAFT and not can_manage_district(current_user, event.district_id):
+        abort(404)
+    return event
+
+
+def load_registration(registration_id):
+    """A registration for its resident, the event's organizers and admins; 404 for anyone else."""
+    found = db.session.scalar(
+        sa.select(Registration).where(Registration.id == registration_id)
+        .options(joinedload(Registration.event).joinedload(Event.venue), joinedload(Registration.user))
+    )
+    if found is None or not registration.can_see_registration(current_user, found):
+        abort(404)
+    return found
+
+
+# --- the catalogue ----------------------------------------------------------------------
+
+
+@bp.route("/events", endpoint="catalogue")
+@bp.route("/", endpoint="catalogue")
+def catalogue_page():
+    districts = all_districts(db.session)
+    form = CatalogueFilterForm(request.args, district_choices=[(d.code, d.name) for d in districts])
+    valid = form.validate()
+    def usable(field):  # a filter with a mistake in it is shown with its message, not applied
+        return (field.data or None) if not field.errors else None
+
+    filters = catalogue.CatalogueFilters(
+        q=usable(form.q) or "", category=usable(form.category), district=usable(form.district),
+        provision=usable(form.provision), date_from=parsed_date(form.date_from), date_to=parsed_date(form.date_to),
+    )
+    page = catalogue.search_events(filters, request.args.get("page", 1), request.args.get("per_page", 20))
+    kept = {key: value for key, value in request.args.items(multi=True) if key != "page" and value}
+    return render_template(
+        "events/catalogue.html", form=form, filters=filters, result=page, query_args=kept,
+    ), 200 if valid else 400
+
+
+# --- one event ------------------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>")
+def event_detail(event_id):
+    event = load_event(event_id)
+    places = registration.availability([event.id]).get(event.id)
+    mine = None
+    if current_user.is_authenticated:
+        mine = registration.active_registration(event.id, current_user.id)
+    return render_template(
+        "events/detail.html", event=event, places=places, mine=mine,
+        closed=registration.closed_reason(event),
+        easy_read_first=bool(current_user.is_authenticated and current_user.prefers_easy_read),
+        can_manage=can_manage_district(current_user, event.district_id),
+    )
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id):
+    event = load_event(event_id)
+    blocked = registration.closed_reason(event)
+    mine = registration.active_registration(event.id, current_user.id)
+    if blocked is None and mine is not None:
+        return redirect(url_for("events.registration_result", registration_id=mine.id))
+    form = RegistrationForm(max_companions=event.max_companions)
+    if request.method == "GET":
+        form.needs.data = list(current_user.default_needs or [])
+        form.needs_note.data = current_user.default_needs_note or ""
+    if blocked is not None:
+        return render_template("events/register.html", event=event, form=form, blocked=blocked), (
+            409 if request.method == "POST" else 200)
+    if request.method == "POST":
+        form_ok = form.validate()
+        companions = form.companions.data if event.max_companions else request.form.get("companions", "0")
+        try:
+            if not form_ok:
+                registration.check_input(event, form.needs.data, companions, form.note.data,
+                                         form.needs_note.data, form.consent.data)
+            else:
+                made = registration.register(
+                    event.id, current_user, needs=form.needs.data, companions=companions,
+                    note=form.note.data, needs_note=form.needs_note.data, consent=form.consent.data,
+                )
+                flash(status_sentence(made, registration.waitlist_position(made)), "success")
+                return redirect(url_for("events.registration_result", registration_id=made.id))
+        except registration.RegistrationRefused as refused:
+            if refused.field is None:  # the event closed or filled in the meantime: say why, no form
+                return render_template("events/register.html", event=event, form=form, blocked=refused), 409
+            form.add_refusal(refused)
+        return render_template("events/register.html", event=event, form=form, blocked=None), 400
+    return render_template("events/register.html", event=event, form=form, blocked=None)
+
+
+# --- registrations ------------------------------------------------------------------------------
+
+
+def status_sentence(found, position=None):
+    """What happened, in one sentence for the heading and the status message."""
+    title = found.event.title
+    if found.status == CONFIRMED:
+        return _("You are registered for %(title)s: your place is confirmed.", title=title)
+    if found.status == PENDING:
+        return _("Your registration for %(title)s is waiting for the organizer's approval.", title=title)
+    if found.status == WAITLISTED:
+        return _("You are on the waiting list for %(title)s at position %(position)d.", title=title,
+                 position=position or 0)
+    if found.status == REJECTED:
+        return _("Your registration for %(title)s was not accepted.", title=title)
+    return _("Your registration for %(title)s is cancelled.", title=title)
+
+
+def can_cancel(found):
+    event = found.event
+    return found.is_active and (event.status == CANCELLED or event.starts_at > utcnow())
+
+
+@bp.route("/registrations/<int:registration_id>")
+@login_required
+def registration_result(registration_id):
+    found = load_registration(registration_id)
+    position = registration.waitlist_position(found)
+    token = qr = None
+    if found.status == CONFIRMED:
+        token = registration.checkin_token(found)
+        qr = Markup(checkin_qr_svg(token, _("QR code for check-in. The code is written below it.")))
+    return render_template(
+        "events/registration.html", registration=found, event=found.event, position=position,
+        heading=status_sentence(found, position), is_owner=found.user_id == current_user.id,
+        token=token, qr=qr, can_cancel=can_cancel(found),
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_registration(registration_id):
+    found = load_registration(registration_id)
+    is_owner = found.user_id == current_user.id
+    if request.method == "POST":
+        title = found.event.title
+        try:
+            registration.cancel_registration(found.id, current_user)
+        except registration.RegistrationRefused as refused:
+            return render_template("events/cancel.html", registration=found, event=found.event,
+                                   refused=refused, is_owner=is_owner), 409
+        flash(_("Your registration for %(title)s is cancelled.", title=title) if is_owner
+              else _("The registration is cancelled and the resident has been told."), "success")
+        if is_owner:
+            return redirect(url_for("events.my_registrations"))
+        return redirect(url_for("events.registration_result", registration_id=registration_id))
+    if not can_cancel(found):
+        return redirect(url_for("events.registration_result", registration_id=registration_id))
+    return render_template("events/cancel.html", registration=found, event=found.event, refused=None,
+                           is_owner=is_owner)
+
+
+@bp.route("/my/registrations")
+@login_required
+def my_registrations():
+    rows = list(db.session.scalars(
+        sa.select(Registration).join(Registration.event)
+        .where(Registration.user_id == current_user.id)
+        .options(joinedload(Registration.event).joinedload(Event.venue))
+        .order_by(Event.starts_at, Registration.id)
+    ).unique())
+    now = utcnow()
+    upcoming = [r for r in rows if r.event.ends_at >= now]
+    past = [r for r in reversed(rows) if r.event.ends_at < now]
+    return render_template(
+        "events/my_registrations.html", upcoming=upcoming, past=past,
+        positions=registration.waitlist_positions(rows), can_cancel=can_cancel,
+    )
+
+
+# Organizer pages live in their own blueprint (organizer_views.py).
 from .organizer_views import organizer_bp  # noqa: E402
 EXTRA_BLUEPRINTS = (organizer_bp,)

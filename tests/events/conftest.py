@@ -1,6 +1,4 @@
 """Helpers shared by the event tests: registering through the service, reading results back."""
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 
@@ -84,4 +82,13 @@ def move_event(app):
     return change
 
 
-HOUR = timedelta(hours=1)
+@pytest.fixture
+def log_in():
+    """log_in(client, user_id): start a session for the user (the login form is tested with auth)."""
+
+    def do(client, user_id):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+
+    return do

@@ -1,0 +1,17 @@
+"""Times as residents read them: in Asia/Shanghai, with the weekday, without seconds."""
+from flask_babel import format_date, format_time
+
+from ..web import local_time
+
+
+def moment(value):
+    """E.g. "2026年5月17日星期日 14:30" / "Sunday, May 17, 2026 2:30 PM"."""
+    return f"{format_date(value, 'full')} {format_time(value, 'short')}"
+
+
+def event_when(event):
+    """Start and end; the end as a time only when it is on the same local day."""
+    start, end = local_time(event.starts_at), local_time(event.ends_at)
+    if start.date() == end.date():
+        return f"{moment(event.starts_at)} – {format_time(event.ends_at, 'short')}"
+    return f"{moment(event.starts_at)} – {moment(event.ends_at)}"
