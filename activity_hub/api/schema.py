@@ -97,6 +97,8 @@ class Field:
     def _clean_integer(self, value):
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(_("Give a whole number"))
+        if abs(value) > INT_MAX:
+            raise Invalid(_("This number is too large"))
         if self.minimum is not None and value < self.minimum:
             raise Invalid(_("Give a number of at least %(minimum)s", minimum=self.minimum))
         if self.maximum is not None and value > self.maximum:
