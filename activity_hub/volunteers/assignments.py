@@ -138,7 +138,7 @@ def assign_volunteer(session, event, volunteer, role, shift_start, shift_end, sk
     """Propose a shift to a volunteer (not committed). Raises VolunteerError with the field to show it beside."""
     role = (role or "").strip()
     if event.status == EVENT_CANCELLED:
-        raise VolunteerError(_l("This event has been cancelled"))
+        raise VolunteerError(_l("This event has been cancelled"), code="event_cancelled")
     if volunteer is None:
         raise VolunteerError(_l("There is no account with this mobile number or e-mail address"), "volunteer")
     if not volunteer.is_active or not volunteer.has_role(*VOLUNTEER_ROLES):
@@ -193,9 +193,9 @@ def accept_assignment(session, assignment, now=None):
     if assignment.status == ACCEPTED:
         return assignment
     if assignment.status != PROPOSED:
-        raise VolunteerError(_l("This assignment can no longer be accepted"))
+        raise VolunteerError(_l("This assignment can no longer be accepted"), code="not_proposed")
     if assignment.shift_end <= now:
-        raise VolunteerError(_l("This shift is over"))
+        raise VolunteerError(_l("This shift is over"), code="shift_over")
     assignment.status = ACCEPTED
     assignment.updated_at = now
     session.flush()
@@ -207,9 +207,10 @@ def decline_assignment(session, assignment, reason, now=None):
     now = now or utcnow()
     reason = (reason or "").strip()
     if assignment.status not in LIVE_STATUSES:
-        raise VolunteerError(_l("This assignment can no longer be declined"))
+        raise VolunteerError(_l("This assignment can no longer be declined"), code="not_active")
     if assignment.shift_start <= now:
-        raise VolunteerError(_l("This shift has already started. Please call the organizer instead."))
+        raise VolunteerError(_l("This shift has already started. Please call the organizer instead."),
+                             code="shift_started")
     if not reason:
         raise VolunteerError(_l("Tell the organizer why you cannot come"), "reason")
     if len(reason) > REASON_MAX:
@@ -241,9 +242,9 @@ def cancel_assignment(session, assignment, now=None):
     """The organizer takes a volunteer off an event; the volunteer is told."""
     now = now or utcnow()
     if assignment.status not in LIVE_STATUSES:
-        raise VolunteerError(_l("This assignment is not active"))
+        raise VolunteerError(_l("This assignment is not active"), code="not_active")
     if assignment.served_confirmed:
-        raise VolunteerError(_l("This volunteer has already been confirmed as served"))
+        raise VolunteerError(_l("This volunteer has already been confirmed as served"), code="already_served")
     assignment.status = CANCELLED
     assignment.updated_at = now
     session.flush()
