@@ -11,7 +11,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from .districts import District, ensure_districts
+from .districts import DISTRICTS, District, ensure_districts
 from .extensions import db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -204,4 +204,13 @@ def seed_demo_command(if_empty):
         click.echo("demo data loaded")
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for login, _password, roles in accounts:
-        click.echo(f"  {login:<28} {', '.join(roles)}")
+        click.echo(f"  {login:<28} {describe_demo_roles(login, roles)}")
+
+
+def describe_demo_roles(login, roles):
+    """"organizer (武昌区)", "organizer (whole city)": the scope of organizers and team leaders."""
+    from .auth.models import DISTRICT_SCOPED_ROLES
+
+    district_code = next((d for account, _n, _r, d in DEMO_ACCOUNTS if account == login), None)
+    district_name = next((zh for code, zh, _en in DISTRICTS if code == district_code), "whole city")
+    return ", ".join(f"{role} ({district_name})" if role in DISTRICT_SCOPED_ROLES else role for role in roles)
