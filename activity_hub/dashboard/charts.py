@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 from .report import Hidden, format_number
 
 WIDTH = 720
-FONT = 14
-ROW = 22  # height of one horizontal bar
+FONT = 16
+ROW = 24  # height of one horizontal bar
 GAP = 12  # space between groups of bars
 PAD = 8
 

@@ -245,7 +245,7 @@ def team_hours_table(figures, districts, public):
         Column("district", _l("District"), "text"),
         Column("volunteers", _l("Volunteers who served")),
         Column("hours", _l("Hours served")),
-    ], charts=[Chart("team-hours", _l("Volunteer hours by team"), ("hours",))])
+    ], charts=[Chart("team-hours", _l("Hours served by each team"), ("hours",))])
     table.note = MEASURES["volunteer_hours"].definition
     for team in figures.team_hours:
         name = team.name if team.team_id is not None else _("Served without a team")
