@@ -154,5 +154,11 @@ def change_password():
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
 
 
+# Display preferences live in their own file and blueprint (text size, contrast, motion).
+from .display_views import bp as display_bp  # noqa: E402
+
+EXTRA_BLUEPRINTS = (display_bp,)
+
+
 # The administrators' pages register their routes on ``bp``.
 from . import admin_views  # noqa: E402,F401
