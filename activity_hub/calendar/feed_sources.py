@@ -65,6 +65,8 @@ class FeedEntry:
     # A line about the person's own place or shift (personal feeds only).
     personal_note: str = ""
     alarm: bool = False
+    # The online link is for confirmed participants only, as on the event page.
+    online_link: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,7 @@ def _registration_entries(scope, cutoff, describe):
             summary=event.title, status=status, sequence=event.sequence,
             last_modified=max(event.updated_at, registration.updated_at),
             personal_note=describe.registration_note(registration), alarm=status != "CANCELLED",
+            online_link=status == "CONFIRMED",
         ))
     return entries
 
@@ -276,6 +279,7 @@ def _assignment_entries(scope, now, describe):
             summary=describe.assignment_summary(assignment), status=status, sequence=event.sequence,
             last_modified=max(event.updated_at, assignment.updated_at),
             personal_note=describe.assignment_note(assignment), alarm=status != "CANCELLED",
+            online_link=status == "CONFIRMED",
         ))
     return entries
 

@@ -135,7 +135,8 @@ class _Describe:
                  status=assignment_status_label(assignment.status))
 
 
-def _location(event):
+def _location(entry):
+    event = entry.event
     parts = []
     venue = event.venue
     if venue is not None:
@@ -143,7 +144,10 @@ def _location(event):
         if venue.accessible_entrance:
             parts.append(_("Accessible entrance: %(entrance)s", entrance=venue.accessible_entrance))
     if event.online_url:
-        parts.append(_("Online: %(url)s", url=event.online_url) if venue is not None else event.online_url)
+        if entry.online_link:
+            parts.append(_("Online: %(url)s", url=event.online_url) if venue is not None else event.online_url)
+        else:
+            parts.append(_("Online"))
     return "; ".join(parts)
 
 
@@ -164,7 +168,8 @@ def _description(entry, url):
     if contact:
         lines.append(_("Contact: %(contact)s", contact=contact))
     if event.online_url:
-        lines.append(_("Online: %(url)s", url=event.online_url))
+        lines.append(_("Online: %(url)s", url=event.online_url) if entry.online_link
+                     else _("Online event: the link is shown to you once your place is confirmed."))
     if url:
         lines.append(_("Details and registration: %(url)s", url=url))
     return "\n\n".join(lines)
@@ -188,7 +193,7 @@ def _vevent(entry, host, url):
     vevent.add("dtend", entry.ends_at.astimezone(SHANGHAI))
     vevent.add("summary", entry.summary)
     vevent.add("description", _description(entry, url))
-    location = _location(entry.event)
+    location = _location(entry)
     if location:
         vevent.add("location", location)
     if url:

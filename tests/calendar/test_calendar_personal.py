@@ -53,6 +53,28 @@ def test_registrations_feed_shows_own_active_registrations(client, people, make_
         assert js[uid]["alarms"] == [{"action": "DISPLAY", "trigger": "-P1D"}]
 
 
+def test_the_online_link_is_only_in_the_feed_of_confirmed_participants(app, client, people, make_event, register,
+                                                                      feed_link, both_readers):
+    from activity_hub.events.models import Event
+
+    event_id = make_event(title="线上普法讲座")
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        event.online_url, event.venue_id = "https://meeting.example.cn/j/456", None
+        db.session.commit()
+    register(event_id, people["amy"], status="confirmed")
+    register(event_id, people["bob"], status="waitlisted")
+    uid = f"event-{event_id}@activity-hub.local"
+    amy, _ = both_readers(client.get(feed_link(people["amy"])[0]).data)
+    assert amy[uid]["location"] == "https://meeting.example.cn/j/456"
+    assert "https://meeting.example.cn/j/456" in amy[uid]["description"]
+    bob_feed = client.get(feed_link(people["bob"])[0]).data
+    assert both_readers(bob_feed)[0][uid]["status"] == "TENTATIVE"
+    assert b"meeting.example.cn" not in bob_feed
+    assert b"meeting.example.cn" not in client.get("/calendar/events.ics").data
+    assert b"meeting.example.cn" not in client.get(f"/calendar/events/{event_id}.ics").data
+
+
 def test_a_cancelled_event_stays_in_the_personal_feed_as_cancelled(app, client, people, make_event, register,
                                                                   feed_link, both_readers, make_user):
     from activity_hub.auth.models import User
@@ -127,7 +149,8 @@ def test_the_secret_opens_nothing_but_its_feed(app, client, people, feed_link, m
 
     for path in paths:
         for with_secret, with_stranger in zip(visit(path, secret), visit(path, stranger)):
-            assert with_secret.status_code == with_stranger.status_code, path
+            assert with_secret.status_code == with_stranger.status_code, (path, with_secret.status_code,
+                                                                          with_stranger.status_code)
             assert with_secret.status_code not in (200, 304) or "王小燕".encode() not in with_secret.data, path
             assert with_secret.headers.get("Location") == with_stranger.headers.get("Location"), path
 
