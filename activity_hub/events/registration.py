@@ -39,7 +39,6 @@ from .availability import (  # noqa: F401  (re-exported: callers use registratio
     waitlist_positions,
 )
 from .checkin_tokens import checkin_token, registration_from_token  # noqa: F401  (re-exported)
-from .when import moment
 from .models import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -54,6 +53,7 @@ from .models import (
     Event,
     Registration,
 )
+from .when import moment
 
 NOTE_MAX = 1000
 
@@ -193,6 +193,12 @@ def check_input(event, needs, companions, note, needs_note, consent):
     return clean_need_codes(needs), count
 
 
+def can_cancel(registration):
+    """Active registrations can be cancelled until the event starts (or at any time once it is cancelled)."""
+    event = registration.event
+    return registration.status in ACTIVE_STATUSES and (event.status == CANCELLED or event.starts_at > utcnow())
+
+
 def _require_manager(user, event):
     if user is None or not can_manage_district(user, event.district_id):
         raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
@@ -328,7 +334,7 @@ def cancel_registration(registration_id, by_user):
             raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
         if registration.status not in ACTIVE_STATUSES:
             raise RegistrationRefused("not_active", _("This registration is already cancelled or was not accepted."))
-        if event.status != CANCELLED and event.starts_at <= utcnow():
+        if not can_cancel(registration):
             raise RegistrationRefused("event_past", _("This event has already started or taken place."))
         held_places = registration.status in HOLDING_STATUSES
         now = utcnow()

@@ -18,11 +18,11 @@ from ..extensions import db
 from . import catalogue, registration
 from .checkin_tokens import checkin_qr_svg
 from .forms import CatalogueFilterForm, RegistrationForm, parsed_date
-from .when import event_when, moment
 from .models import (
-    CANCELLED, CONFIRMED, DRAFT, PENDING, REJECTED, WAITLISTED, Event, Registration, Venue, category_label,
-    event_status_label, registration_status_label,
+    CONFIRMED, DRAFT, PENDING, REJECTED, WAITLISTED, Event, Registration, Venue, category_label, event_status_label,
+    registration_status_label,
 )
+from .when import event_when, moment
 
 bp = Blueprint("events", __name__, template_folder="templates")
 
@@ -75,6 +75,7 @@ def catalogue_page():
     districts = all_districts(db.session)
     form = CatalogueFilterForm(request.args, district_choices=[(d.code, d.name) for d in districts])
     valid = form.validate()
+
     def usable(field):  # a filter with a mistake in it is shown with its message, not applied
         return (field.data or None) if not field.errors else None
 
@@ -124,7 +125,7 @@ def register(event_id):
             409 if request.method == "POST" else 200)
     if request.method == "POST":
         form_ok = form.validate()
-        companions = form.companions.data if event.max_companions else request.form.get("companions", "0")
+        companions = form.companions.data
         try:
             if not form_ok:
                 registration.check_input(event, form.needs.data, companions, form.note.data,
@@ -134,10 +135,10 @@ def register(event_id):
                     event.id, current_user, needs=form.needs.data, companions=companions,
                     note=form.note.data, needs_note=form.needs_note.data, consent=form.consent.data,
                 )
-                flash(status_sentence(made, registration.waitlist_position(made)), "success")
+                flash(_("Your registration is saved. We are also sending you a message about it."), "success")
                 return redirect(url_for("events.registration_result", registration_id=made.id))
         except registration.RegistrationRefused as refused:
-            if refused.field is None:  # the event closed or filled in the meantime: say why, no form
+            if refused.field is None:  # e.g. closed, cancelled or registered in another tab meanwhile
                 return render_template("events/register.html", event=event, form=form, blocked=refused), 409
             form.add_refusal(refused)
         return render_template("events/register.html", event=event, form=form, blocked=None), 400
@@ -162,11 +163,6 @@ def status_sentence(found, position=None):
     return _("Your registration for %(title)s is cancelled.", title=title)
 
 
-def can_cancel(found):
-    event = found.event
-    return found.is_active and (event.status == CANCELLED or event.starts_at > utcnow())
-
-
 @bp.route("/registrations/<int:registration_id>")
 @login_required
 def registration_result(registration_id):
@@ -179,7 +175,7 @@ def registration_result(registration_id):
     return render_template(
         "events/registration.html", registration=found, event=found.event, position=position,
         heading=status_sentence(found, position), is_owner=found.user_id == current_user.id,
-        token=token, qr=qr, can_cancel=can_cancel(found),
+        token=token, qr=qr, can_cancel=registration.can_cancel(found),
     )
 
 
@@ -200,7 +196,7 @@ def cancel_registration(registration_id):
         if is_owner:
             return redirect(url_for("events.my_registrations"))
         return redirect(url_for("events.registration_result", registration_id=registration_id))
-    if not can_cancel(found):
+    if not registration.can_cancel(found):
         return redirect(url_for("events.registration_result", registration_id=registration_id))
     return render_template("events/cancel.html", registration=found, event=found.event, refused=None,
                            is_owner=is_owner)
@@ -220,7 +216,7 @@ def my_registrations():
     past = [r for r in reversed(rows) if r.event.ends_at < now]
     return render_template(
         "events/my_registrations.html", upcoming=upcoming, past=past,
-        positions=registration.waitlist_positions(rows), can_cancel=can_cancel,
+        positions=registration.waitlist_positions(rows), can_cancel=registration.can_cancel,
     )
 
 
