@@ -81,10 +81,11 @@ def training_sessions():
     return render_template("volunteers/training_sessions.html", sessions=sessions, counts=counts, year=year)
 
 
-@bp.route("/training/<int:event_id>/attendance", methods=["GET", "POST"])
+@bp.route("/training/<int:session_id>/attendance", methods=["GET", "POST"])
 @login_required
-def training_attendance(event_id):
-    event = event_or_404(event_id)
+def training_attendance(session_id):
+    """Who attended a training session (an event of category ``training``)."""
+    event = event_or_404(session_id)
     if event.category != training.TRAINING:
         abort(404)
     if not access.can_staff_event(current_user, event):
@@ -99,11 +100,11 @@ def training_attendance(event_id):
             db.session.commit()
         except VolunteerError as error:
             db.session.rollback()
-            event = event_or_404(event_id)
+            event = event_or_404(session_id)
             roster, _attended = training.attendance_roster(db.session, event)
             apply_error(form, error)
         else:
             flash(_("Attendance saved: %(count)s members attended.", count=count), "success")
-            return redirect(url_for("volunteers.training_attendance", event_id=event.id))
+            return redirect(url_for("volunteers.training_attendance", session_id=event.id))
     return render_form("volunteers/training_attendance.html", form, event=event, roster=roster,
                        started=event.starts_at <= utcnow())
