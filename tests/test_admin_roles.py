@@ -10,7 +10,7 @@ from activity_hub.auth.models import RoleGrant, User
 from activity_hub.auth.user_directory import PER_PAGE
 from activity_hub.districts import District
 from activity_hub.extensions import db
-from conftest import login
+from tests.conftest import login
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from activity_hub.auth.models import User
 from activity_hub.extensions import db
-from conftest import login
+from tests.conftest import login
 
 PASSWORD = "correct horse 1"
 

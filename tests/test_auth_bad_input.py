@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from activity_hub.auth.models import RoleGrant, User
 from activity_hub.extensions import db
-from conftest import login
+from tests.conftest import login
 
 PASSWORD = "correct horse 1"
 SIGNUP_OK = {"login": "13500000001", "display_name": "王小明", "password": PASSWORD, "confirm": PASSWORD, "district": ""}

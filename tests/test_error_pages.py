@@ -1,7 +1,7 @@
 """403, 404 and 500 in the site's layout and the visitor's language; JSON under /api/."""
 import pytest
 
-from conftest import login
+from tests.conftest import login
 
 
 def in_site_layout(html):

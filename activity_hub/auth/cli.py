@@ -29,6 +29,17 @@ def _district_by_name(name):
     return district
 
 
+def _describe_roles(user):
+    """"organizer (武昌区), resident": roles with the district of organizers and team leaders."""
+    parts = []
+    for grant in sorted(user.role_grants, key=lambda grant: ROLES.index(grant.role)):
+        if grant.role in DISTRICT_SCOPED_ROLES:
+            parts.append(f"{grant.role} ({grant.district.name_zh if grant.district else 'whole city'})")
+        else:
+            parts.append(grant.role)
+    return ", ".join(parts)
+
+
 @users_cli.command("create")
 @click.option("--phone", help="Mobile number (11 digits).")
 @click.option("--email", help="E-mail address.")
@@ -54,11 +65,11 @@ def create_command(phone, email, name, password, roles, district):
             db.session.commit()
     except accounts.AccountError as error:
         db.session.rollback()
-        raise click.ClickException(str(error.message))
+        raise click.ClickException(str(error))  # the text as made inside force_locale("en")
     except IntegrityError:
         db.session.rollback()
         raise click.ClickException("an account with this phone number or e-mail address already exists")
-    click.echo(f"created user {user.id} ({user.login_name}) with roles {', '.join(sorted(user.roles))}")
+    click.echo(f"created user {user.id} ({user.login_name}) with roles {_describe_roles(user)}")
 
 
 @users_cli.command("grant")
@@ -83,8 +94,8 @@ def grant_command(login, role, district, withdraw):
         db.session.commit()
     except accounts.AccountError as error:
         db.session.rollback()
-        raise click.ClickException(str(error.message))
-    click.echo(f"{user.login_name}: roles {', '.join(sorted(user.roles))}")
+        raise click.ClickException(str(error))
+    click.echo(f"{user.login_name}: roles {_describe_roles(user)}")
 
 
 @users_cli.command("import")
@@ -114,9 +125,10 @@ def import_command(path):
             click.echo(problem, err=True)
         raise click.ClickException(f"{len(problems)} bad row(s); no account was created")
     try:
-        users = bulk_import.create_accounts(rows)
+        with force_locale("en"):
+            users = bulk_import.create_accounts(rows)
         db.session.commit()
     except (accounts.AccountError, IntegrityError) as error:
         db.session.rollback()
-        raise click.ClickException(f"no account was created: {getattr(error, 'message', error)}")
+        raise click.ClickException(f"no account was created: {error}")
     click.echo(f"created {len(users)} account(s)")
