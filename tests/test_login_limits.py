@@ -158,3 +158,15 @@ def test_redis_counter_limits_the_address_and_clears_on_success(redis_apps, make
     # Ending the window (the key expires) ends the lockout.
     redis_client.delete(prefix + "login-failures:address:192.0.2.2")
     assert attempt(other_device, "13600000010", address="192.0.2.2").status_code == 302
+
+
+def test_when_redis_is_down_the_database_counts_instead(make_app, make_user):
+    """Logging in must not break because Redis is away; the limit still holds."""
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", LOGIN_MAX_FAILURES_PER_ACCOUNT=2)
+    client = app.test_client()
+    make_user(login="13600000011")
+    assert attempt(client, "13600000011", "wrong").status_code == 400
+    assert attempt(client, "13600000011", "wrong").status_code == 400
+    assert is_lockout(attempt(client, "13600000011"))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(LoginFailure.id))) >= 2

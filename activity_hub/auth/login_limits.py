@@ -59,11 +59,29 @@ def _redis_key(key):
     return current_app.config.get("REDIS_KEY_PREFIX", "") + "login-failures:" + key
 
 
+def _with_redis(action):
+    """Run ``action(client)`` against Redis; None when Redis is not configured or not answering.
+
+    If Redis is down, the counters fall back to the database (which every process
+    shares as well) instead of making logging in fail altogether.
+    """
+    client = _redis()
+    if client is None:
+        return None
+    import redis
+
+    try:
+        return action(client)
+    except redis.RedisError:
+        current_app.logger.warning("Redis is not answering; counting failed logins in the database", exc_info=True)
+        return None
+
+
 def failure_count(key):
     """Failures counted for one key within the window."""
-    redis_client = _redis()
-    if redis_client is not None:
-        return int(redis_client.get(_redis_key(key)) or 0)
+    count = _with_redis(lambda client: int(client.get(_redis_key(key)) or 0))
+    if count is not None:
+        return count
     since = utcnow() - timedelta(seconds=window_seconds())
     return db.session.scalar(
         sa.select(sa.func.count(LoginFailure.id)).where(LoginFailure.key == key, LoginFailure.failed_at > since)
@@ -82,16 +100,19 @@ def record_failure(login, address):
     counter disappears when it ends. The database keeps one row per failure and
     counts the rows inside a sliding window.
     """
-    redis_client = _redis()
-    if redis_client is not None:
-        pipe = redis_client.pipeline()
-        for key, _limit in _keys(login, address):
+    keys = [key for key, _limit in _keys(login, address)]
+
+    def count_in_redis(client):
+        pipe = client.pipeline()
+        for key in keys:
             pipe.incr(_redis_key(key))
             pipe.expire(_redis_key(key), window_seconds(), nx=True)
-        pipe.execute()
+        return pipe.execute()
+
+    if _with_redis(count_in_redis) is not None:
         return
     now = utcnow()
-    for key, _limit in _keys(login, address):
+    for key in keys:
         db.session.add(LoginFailure(key=key, failed_at=now))
     # Prune old rows so the table stays small.
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < now - timedelta(seconds=window_seconds())))
@@ -103,8 +124,6 @@ def clear_failures(login):
     keys = [key for key, _limit in _keys(login, None)]
     if not keys:
         return
-    redis_client = _redis()
-    if redis_client is not None:
-        redis_client.delete(*[_redis_key(key) for key in keys])
-        return
+    _with_redis(lambda client: client.delete(*[_redis_key(key) for key in keys]))
+    # Also in the database, where failures were counted while Redis was away (if ever).
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.key.in_(keys)))
