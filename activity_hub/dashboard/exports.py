@@ -2,6 +2,8 @@
 
 CSV starts with a UTF-8 byte-order mark so that Excel, which the city's staff use, reads
 the Chinese text correctly. Numbers are written as numbers (no thousands separators).
+Text typed by people (team names, target names) is never run as a spreadsheet formula:
+in CSV it gets a leading apostrophe, in XLSX it is stored as a plain string.
 """
 import csv
 import io
@@ -12,6 +14,7 @@ from openpyxl.styles import Font
 from .report import Hidden
 
 BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters Excel does not allow in sheet names.
 SHEET_FORBIDDEN = str.maketrans({ch: " " for ch in "[]:*?/\\"})
 
@@ -22,6 +25,10 @@ def _cell(value):
     if value is None:
         return ""
     return value if isinstance(value, (int, float)) else str(value)
+
+
+def _csv_safe(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def _rows(table):
@@ -37,7 +44,7 @@ def table_csv(table):
     buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in _rows(table):
-        writer.writerow(row)
+        writer.writerow([_csv_safe(value) for value in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -53,10 +60,12 @@ def tables_xlsx(tables, heading):
             name = name[:28] + f"~{len(used)}"
         used.add(name)
         sheet = workbook.create_sheet(name)
-        for number, row in enumerate(_rows(table)):
+        for number, row in enumerate(_rows(table), start=1):
             sheet.append(row)
-            if number == 0:
-                for cell in sheet[1]:
+            for cell in sheet[number]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, not a formula
+                if number == 1:
                     cell.font = Font(bold=True)
         sheet.freeze_panes = "B2"
         for index, column in enumerate(table.columns, start=1):

@@ -72,3 +72,18 @@ def test_public_exports_hide_small_groups_like_the_public_page(app, client):
     workbook = load_workbook(io.BytesIO(client.get("/dashboard/results/export/all.xlsx?year=2021").data))
     districts = {row[0]: row for row in workbook["By district"].iter_rows(values_only=True)}
     assert districts["Qingshan District"][4] == "not shown"
+
+
+def test_text_that_looks_like_a_formula_stays_text(app, client, make_user):
+    with app.app_context():
+        plan = PlanData()
+        team = plan.team(name="=HYPERLINK(\"http://example.com\",\"点我\")")
+        plan.assignment(plan.held(at(2021, 3, 3)), team=team, served_minutes=60)
+        db.session.commit()
+    login(client, make_user(roles=("organizer",)))
+
+    text = client.get("/dashboard/export/volunteer_hours.csv?year=2021").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    sheet = load_workbook(io.BytesIO(client.get("/dashboard/export/volunteer_hours.xlsx?year=2021").data)).active
+    cell = sheet["A2"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"

@@ -193,3 +193,14 @@ def test_the_pages_run_a_fixed_number_of_queries_whatever_the_data_size(app, cli
     larger = {url: count_queries(app, client, url) for url in small}
     assert larger == small
     assert small["/dashboard/?year=2021"] <= 12
+
+
+def test_a_year_without_data_says_so(client, make_user):
+    client.set_cookie("lang", "en")
+    login(client, make_user(roles=("admin",)))
+    html = client.get("/dashboard/?year=2030").get_data(as_text=True)
+    assert "No targets have been set for 2030." in html
+    assert "Person-times: none yet." in html
+    assert "No needs were recorded at events held in 2030 yet." in html
+    assert "No volunteer hours have been confirmed for 2030 yet." in html
+    assert 'href="/dashboard/targets?year=2030"' in html
