@@ -7,7 +7,7 @@ lock as registrations. Each public function commits its own transaction (or chan
 """
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.accounts import can_manage_district, organizer_scope
@@ -250,11 +250,11 @@ def _cancel(event, reason=""):
 
 
 def _cancellation_text(event, reason):
-    from ..web import local_time
+    from .when import moment
 
     subject = _("Cancelled: %(title)s", title=event.title)
     lines = [_("We are sorry: the event “%(title)s” on %(when)s has been cancelled.",
-               title=event.title, when=format_datetime(local_time(event.starts_at), "full"))]
+               title=event.title, when=moment(event.starts_at))]
     if reason:
         lines.append(_("The organizer says: %(reason)s", reason=reason))
     lines.append(_("You do not need to do anything. If you have questions, call %(phone)s.",

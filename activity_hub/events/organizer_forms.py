@@ -120,7 +120,7 @@ class EventForm(FlaskForm):
     L = event_rules.LIMITS
     title = _text(_l("Title"), L["title"], _l("Enter a title."))
     summary = _text(_l("Summary"), L["summary"], area=True)
-    description = _text(_l("Description"), L["description"], area=True)
+    description = _text(_l("Full description"), L["description"], area=True)
     easy_read_summary = _text(_l("Easy-read summary"), L["easy_read_summary"], area=True)
     category = SelectField(_l("Category"), validators=[DataRequired(_l("Choose a category."))])
     series_name = _text(_l("Series or campaign"), L["series_name"])

@@ -23,6 +23,7 @@ from .event_admin import EventAdminError, InvalidEvent, NotAllowed
 from .models import CANCELLED, DRAFT, EVENT_STATUSES, PUBLISHED, Event, category_label, event_status_label
 from .organizer_forms import CancelEventForm, EventForm, EventListFilterForm, SeriesForm
 from .venues import venue_choices
+from .when import event_when, moment
 
 organizer_bp = Blueprint("organize", __name__, url_prefix="/organize", template_folder="templates")
 PER_PAGE = 25
@@ -37,7 +38,7 @@ def require_organizer():
 @organizer_bp.context_processor
 def labels():
     return {"need_label": need_label, "feature_label": feature_label, "category_label": category_label,
-            "event_status_label": event_status_label}
+            "event_status_label": event_status_label, "moment": moment, "event_when": event_when}
 
 
 def acting_user():

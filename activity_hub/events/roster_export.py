@@ -18,7 +18,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def headers():
     return [
-        _("No."), _("Name"), _("Mobile number"), _("E-mail"), _("Status"), _("Waitlist position"),
+        _("No."), _("Full name"), _("Mobile number"), _("E-mail"), _("Status"), _("Waitlist position"),
         _("Companions"), _("Places"), _("Needs"), _("About their needs"), _("Note"), _("Registered at"),
         _("Registered by"), _("Checked in at"), _("No-show"),
     ]

@@ -120,7 +120,7 @@ def test_csv_export_has_a_bom_and_keeps_chinese(organizer_client, make_event, ma
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["No.", "Name", "Mobile number"]
+    assert rows[0][:3] == ["No.", "Full name", "Mobile number"]
     assert rows[1][1] == "张敏" and "需要坐在前排" in rows[1]
     assert "Sign-language interpreter (Chinese Sign Language)" in rows[1][8]
     assert rows[1][10].startswith("'=")  # a formula is kept as text
@@ -134,7 +134,7 @@ def test_xlsx_export_opens_and_has_the_rows(organizer_client, make_event, make_u
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "Name"
+    assert rows[0][1] == "Full name"
     assert len(rows) == 3
     assert rows[1][1] == "张敏" and rows[1][2] == "13912345678" and rows[1][7] == 2
     assert rows[2][1] == "李强" and rows[2][5] == 1  # waitlist position
