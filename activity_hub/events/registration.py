@@ -25,8 +25,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from ..accessibility import NEED_CODES, clean_need_codes
-from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
 from ..extensions import db
 from . import registration_messages as messages
@@ -42,7 +40,6 @@ from .checkin_tokens import checkin_token, registration_from_token  # noqa: F401
 from .models import (
     ACTIVE_STATUSES,
     CANCELLED,
-    COMPLETED,
     CONFIRMED,
     HOLDING_STATUSES,
     PENDING,
@@ -53,27 +50,17 @@ from .models import (
     Event,
     Registration,
 )
-from .when import moment
-
-NOTE_MAX = 1000
-
-
-class RegistrationRefused(Exception):
-    """A rule refused the operation.
-
-    ``code`` is machine-readable (the API returns it), ``message`` is a translated
-    sentence, ``field`` names the form field the problem belongs to (or None), and
-    ``errors`` lists every (code, field, message) found when the input had several
-    problems, so a form can show them all at once.
-    """
-
-    def __init__(self, code, message, field=None, errors=None):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = str(message)
-        self.field = field
-        self.errors = errors or [(code, field, self.message)]
-
+from .registration_checks import (  # noqa: F401  (re-exported for the pages and the API)
+    NOTE_MAX,
+    RegistrationRefused,
+    active_registration,
+    already_registered,
+    can_cancel,
+    can_see_registration,
+    check_input,
+    closed_reason,
+    require_manager,
+)
 
 # --- reading under the lock -------------------------------------------------
 
@@ -110,105 +97,6 @@ def _take(usage, registration):
         usage.capacity, usage.wheelchair_spaces, usage.places_taken + registration.places,
         usage.wheelchair_taken + (1 if registration.wheelchair_space else 0), usage.waitlist_length,
     )
-
-
-# --- checks -------------------------------------------------------------------
-
-
-def closed_reason(event, now=None):
-    """Why nobody can register for this event now (a RegistrationRefused), or None."""
-    now = now or utcnow()
-    if event.status == CANCELLED:
-        return RegistrationRefused("event_cancelled", _("This event has been cancelled."))
-    if event.status == COMPLETED or event.starts_at <= now:
-        return RegistrationRefused("event_past", _("This event has already started or taken place."))
-    if event.status != PUBLISHED:
-        return RegistrationRefused("not_published", _("This event is not open to the public yet."))
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        return RegistrationRefused(
-            "not_open_yet",
-            _("Registration opens on %(when)s.", when=moment(event.registration_opens_at)),
-        )
-    if event.registration_closes_at is not None and now >= event.registration_closes_at:
-        return RegistrationRefused(
-            "closed",
-            _("Registration closed on %(when)s.", when=moment(event.registration_closes_at)),
-        )
-    return None
-
-
-def active_registration(event_id, user_id):
-    """The resident's pending, confirmed or waitlisted registration for the event, or None."""
-    return db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event_id,
-            Registration.user_id == user_id,
-            Registration.status.in_(ACTIVE_STATUSES),
-        )
-    )
-
-
-def _already_registered():
-    return RegistrationRefused("already_registered", _("You are already registered for this event."))
-
-
-def _has_control_characters(value):
-    return any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value)
-
-
-def check_input(event, needs, companions, note, needs_note, consent):
-    """Validate what the resident typed; returns (needs, companions) cleaned or raises with every problem."""
-    problems = []
-    max_companions = event.max_companions
-    try:
-        count = int(companions if companions not in (None, "") else 0)
-        if isinstance(companions, float) and companions != count:
-            raise ValueError
-    except (TypeError, ValueError):
-        count = None
-    if count is None or count < 0 or count > max_companions:
-        if max_companions == 0:
-            message = _("This event has no places for companions.")
-        else:
-            message = _("Enter a number of companions from 0 to %(max)d.", max=max_companions)
-        problems.append(("too_many_companions", "companions", message))
-    if isinstance(needs, str):
-        needs = [needs]
-    needs = list(needs or ())
-    if any(code not in NEED_CODES for code in needs):
-        problems.append(("unknown_need", "needs", _("Choose your needs from the list.")))
-    for field, value in (("needs_note", needs_note), ("note", note)):
-        if len(value or "") > NOTE_MAX:
-            problems.append(("invalid_note", field, _("Keep this to 1000 characters or fewer.")))
-        elif _has_control_characters(value or ""):
-            problems.append(("invalid_note", field, _("Remove the invisible control characters.")))
-    if not consent:
-        problems.append((
-            "consent_required", "consent",
-            _("To register, agree that the organizer may use your needs to arrange this event."),
-        ))
-    if problems:
-        code, field, message = problems[0]
-        raise RegistrationRefused(code, message, field, errors=problems)
-    return clean_need_codes(needs), count
-
-
-def can_cancel(registration):
-    """Active registrations can be cancelled until the event starts (or at any time once it is cancelled)."""
-    event = registration.event
-    return registration.status in ACTIVE_STATUSES and (event.status == CANCELLED or event.starts_at > utcnow())
-
-
-def _require_manager(user, event):
-    if user is None or not can_manage_district(user, event.district_id):
-        raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
-
-
-def can_see_registration(user, registration):
-    """The resident themself, the event's organizers and administrators."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return user.id == registration.user_id or can_manage_district(user, registration.event.district_id)
 
 
 # --- the waitlist -------------------------------------------------------------
@@ -281,13 +169,13 @@ def register(event_id, user, needs=(), companions=0, note="", needs_note="", con
         if event is None:
             raise RegistrationRefused("not_found", _("This event does not exist."))
         if registered_by is not None and registered_by.id != user.id:
-            _require_manager(registered_by, event)
+            require_manager(registered_by, event)
         now = utcnow()
         reason = closed_reason(event, now)
         if reason is not None:
             raise reason
         if active_registration(event.id, user.id) is not None:
-            raise _already_registered()
+            raise already_registered()
         needs, companions = check_input(event, needs, companions, note, needs_note, consent)
 
         usage = _usage(event)
@@ -310,13 +198,13 @@ def register(event_id, user, needs=(), companions=0, note="", needs_note="", con
             db.session.flush()
         except IntegrityError:
             db.session.rollback()
-            raise _already_registered() from None
+            raise already_registered() from None
         position = waitlist_position(registration) if registration.status == WAITLISTED else None
         messages.queue_for_new_status(registration, position)
         try:
             _commit()
         except IntegrityError:
-            raise _already_registered() from None
+            raise already_registered() from None
         return registration
     except RegistrationRefused:
         db.session.rollback()
@@ -329,7 +217,7 @@ def cancel_registration(registration_id, by_user):
         registration, event = _locked_registration(registration_id)
         by_organizer = by_user is not None and by_user.id != registration.user_id
         if by_organizer:
-            _require_manager(by_user, event)
+            require_manager(by_user, event)
         elif by_user is None:
             raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
         if registration.status not in ACTIVE_STATUSES:
@@ -355,7 +243,7 @@ def approve(registration_id, by_user):
     """Confirm a registration that was waiting for approval; returns it."""
     try:
         registration, event = _locked_registration(registration_id)
-        _require_manager(by_user, event)
+        require_manager(by_user, event)
         if registration.status != PENDING:
             raise RegistrationRefused("not_pending", _("Only registrations waiting for approval can be approved."))
         registration.status = CONFIRMED
@@ -373,7 +261,7 @@ def reject(registration_id, by_user):
     """Turn down a pending or waitlisted registration; returns the entries promoted into its places."""
     try:
         registration, event = _locked_registration(registration_id)
-        _require_manager(by_user, event)
+        require_manager(by_user, event)
         if registration.status not in (PENDING, WAITLISTED):
             raise RegistrationRefused(
                 "not_pending", _("Only registrations waiting for approval or on the waiting list can be turned down.")
@@ -395,7 +283,7 @@ def move_up(registration_id, by_user):
     """An organizer confirms one waitlisted entry out of turn, if it fits whole; returns it."""
     try:
         registration, event = _locked_registration(registration_id)
-        _require_manager(by_user, event)
+        require_manager(by_user, event)
         if registration.status != WAITLISTED:
             raise RegistrationRefused("not_waitlisted", _("This registration is not on the waiting list."))
         reason = closed_reason(event)
@@ -440,7 +328,7 @@ def set_capacity(event_id, capacity=None, wheelchair_spaces=None, by_user=None):
         if event is None:
             raise RegistrationRefused("not_found", _("This event does not exist."))
         if by_user is not None:
-            _require_manager(by_user, event)
+            require_manager(by_user, event)
         new_capacity = _whole_number(capacity, event.capacity)
         try:
             new_wheelchair = _whole_number(wheelchair_spaces, event.wheelchair_spaces)
@@ -450,7 +338,8 @@ def set_capacity(event_id, capacity=None, wheelchair_spaces=None, by_user=None):
             raise
         if new_wheelchair > new_capacity:
             raise RegistrationRefused(
-                "invalid_capacity", _("Wheelchair spaces cannot be more than the number of places."), "wheelchair_spaces"
+                "invalid_capacity", _("Wheelchair spaces cannot be more than the number of places."),
+                "wheelchair_spaces",
             )
         usage = _usage(event)
         if new_capacity < usage.places_taken:
@@ -489,7 +378,7 @@ def check_in(registration_id, by_user):
         if registration is None:
             raise RegistrationRefused("not_found", _("This registration does not exist."))
         event = registration.event
-        _require_manager(by_user, event)
+        require_manager(by_user, event)
         if event.status == CANCELLED:
             raise RegistrationRefused("event_cancelled", _("This event has been cancelled."))
         if registration.status != CONFIRMED:
@@ -513,7 +402,7 @@ def mark_no_shows(event_id, by_user):
         event = _lock_event(event_id)
         if event is None:
             raise RegistrationRefused("not_found", _("This event does not exist."))
-        _require_manager(by_user, event)
+        require_manager(by_user, event)
         if event.starts_at > utcnow():
             raise RegistrationRefused("event_not_started", _("No-shows can be marked once the event has started."))
         absent = list(db.session.scalars(

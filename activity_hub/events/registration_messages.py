@@ -66,7 +66,8 @@ def _body(registration, headline, *extra):
 
 
 def _cancel_hint():
-    return _("If you cannot come, please cancel in \u201cMy registrations\u201d so someone on the waiting list can have your place.")
+    return _("If you cannot come, please cancel in \u201cMy registrations\u201d so someone on the waiting list "
+             "can have your place.")
 
 
 def queue_confirmed(registration):

@@ -107,7 +107,7 @@ def test_the_form_is_prefilled_from_the_profile(resident_client, make_event):
     assert not re.search(r'<input[^>]*value="sign_language"[^>]*checked', page)
     assert "带导盲杖" in page
     assert '<legend>What you need at this event' in page
-    assert '<select' in page and '<option selected value="0">0</option>' in page.replace('value="0" selected', 'selected value="0"')
+    assert re.search(r'<option (selected value="0"|value="0" selected)>0</option>', page)
     assert 'id="consent"' in page and "sensitive personal information" in page
 
 
@@ -205,7 +205,8 @@ def test_a_closed_event_refuses_with_the_reason_and_no_form(app, resident_client
     event = make_event()
     move_event(event, registration_closes_at=datetime.now(timezone.utc) - timedelta(hours=1))
     page = resident_client.get(f"/events/{event}/register")
-    assert page.status_code == 200 and "Registration closed on" in text(page) and '<form method="post" novalidate>' not in text(page)
+    assert page.status_code == 200 and "Registration closed on" in text(page)
+    assert '<form method="post" novalidate>' not in text(page)
     answer = resident_client.post(f"/events/{event}/register", data={"consent": "y"})
     assert answer.status_code == 409 and "Registration closed on" in text(answer)
     assert registrations(app) == []
