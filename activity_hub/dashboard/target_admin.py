@@ -6,6 +6,7 @@ The form checks each value for a friendly message; the rules that need the datab
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import lazy_gettext as _l
 
 from ..db_types import utcnow
@@ -62,7 +63,12 @@ def save_target(session, values, by_user, target=None):
         setattr(target, name, value)
     target.updated_at = utcnow()
     target.updated_by_id = getattr(by_user, "id", None)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another administrator saved the same key for the year a moment ago.
+        session.rollback()
+        raise TargetError(_l("Another target of this year already has this key"), "key") from None
     return target
 
 
