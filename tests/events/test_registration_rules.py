@@ -345,3 +345,37 @@ def test_cancelling_someone_elses_registration_is_refused(app, make_event, resid
         assert caught.value.code == "not_allowed"
     assert statuses(event)[reg_id] == CONFIRMED
     assert REG_CANCELLED not in statuses(event).values()
+
+
+def test_places_freed_by_hand_are_given_out_by_promote_from_waitlist(app, make_event, residents, sign_up,
+                                                                    move_event, statuses):
+    event = make_event(capacity=1, wheelchair_spaces=0, max_companions=0)
+    ids = [sign_up(event, person)[0] for person in residents(4)]
+    move_event(event, capacity=3)
+    with app.app_context():
+        promoted = registration.promote_from_waitlist(event)
+        assert [r.id for r in promoted] == ids[1:3]
+    assert [statuses(event)[i] for i in ids] == [CONFIRMED, CONFIRMED, CONFIRMED, WAITLISTED]
+    move_event(event, capacity=4, status="cancelled")
+    with app.app_context():
+        assert registration.promote_from_waitlist(event) == []   # nobody is promoted into a cancelled event
+
+
+def test_availability_of_many_events_is_one_query(app, make_event, residents, sign_up):
+    events = [make_event(capacity=2, wheelchair_spaces=1, max_companions=1) for _ in range(5)]
+    people = residents(3)
+    for event in events[:3]:
+        sign_up(event, people[0], companions=1, needs=["wheelchair_space"])
+        sign_up(event, people[1])
+    statements = []
+    with app.app_context():
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            places = registration.availability(events)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    full, empty = places[events[0]], places[events[4]]
+    assert (full.places_taken, full.wheelchair_taken, full.waitlist_length, full.places_left) == (2, 1, 1, 0)
+    assert (empty.places_taken, empty.places_left, empty.wheelchair_left) == (0, 2, 1)
