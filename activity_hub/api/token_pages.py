@@ -25,6 +25,8 @@ def tokens_page():
         else:
             db.session.commit()
             new_token = {"name": token.name, "value": plain}
+            flash(_("Your token “%(name)s” has been created. Copy it now: it is shown only once.", name=token.name),
+                  "success")
             form = CreateTokenForm(formdata=None)
     status = 400 if form.errors else 200
     return render_template(
