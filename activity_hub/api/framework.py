@@ -115,8 +115,7 @@ def require_user():
 
 @bp.errorhandler(ApiError)
 def _api_error(error):
-    if error.status >= 400:
-        db.session.rollback()
+    db.session.rollback()
     headers = {"WWW-Authenticate": 'Bearer realm="activity_hub"'} if error.status == 401 else None
     return error_response(error.status, error.code, error.message, error.fields, headers)
 
