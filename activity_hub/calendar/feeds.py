@@ -20,7 +20,7 @@ from flask_babel import get_locale, gettext as _
 
 from ..accessibility import need_label
 from ..districts import DISTRICTS
-from ..events.models import CATEGORIES, category_label, registration_status_label
+from ..events.models import CANCELLED, CATEGORIES, category_label, registration_status_label
 from ..locale_text import current_language, pick
 from .feed_sources import (
     ASSIGNMENTS, EVENT, PUBLIC, REGISTRATIONS, FeedScope, feed_entries, feed_stats,
@@ -154,7 +154,7 @@ def _location(entry):
 def _description(entry, url):
     event = entry.event
     lines = []
-    if event.status == "cancelled":
+    if event.status == CANCELLED:
         lines.append(_("This event has been cancelled."))
     if entry.personal_note:
         lines.append(entry.personal_note)
