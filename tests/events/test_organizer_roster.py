@@ -205,3 +205,22 @@ def test_roster_pages_run_the_same_number_of_queries_for_10_and_100_registration
     assert len(large) == len(small), (len(small), len(large))
     if path.endswith("roster?status=all"):
         assert response.get_data(as_text=True).count("居民") >= 100
+
+
+def test_roster_buttons_carry_a_csrf_token_and_a_forged_post_is_refused(make_app, make_event, make_user, sign_up,
+                                                                       organizer, statuses):
+    import re
+
+    event_id = make_event(requires_approval=True)
+    registration_id, _ = sign_up(event_id, make_user(name="张敏"))
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    login(client, organizer)
+    forged = client.post(f"/organize/registrations/{registration_id}/approve")
+    assert forged.status_code == 400
+    assert statuses(event_id)[registration_id] == "pending"
+    page = page_of(client.get(f"/organize/events/{event_id}/roster"))
+    action = f"/organize/registrations/{registration_id}/approve"
+    form = page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert client.post(action, data={"csrf_token": token}).status_code == 302
+    assert statuses(event_id)[registration_id] == "confirmed"
