@@ -14,7 +14,7 @@ class CreateTokenForm(FlaskForm):
         filters=[strip_filter],
         validators=[
             DataRequired(_l("Enter a name for the token, like “my phone”")),
-            Length(max=NAME_MAX, message=_l("The name must be 80 characters or fewer")),
+            Length(max=NAME_MAX, message=_l("The token name must be 80 characters or fewer")),
             NoControlCharacters(),
         ],
     )

@@ -41,7 +41,7 @@ def create_token(user, name):
     if not name:
         raise TokenError("name_required", _l("Enter a name for the token, like “my phone”"), "name")
     if len(name) > NAME_MAX:
-        raise TokenError("name_too_long", _l("The name must be 80 characters or fewer"), "name")
+        raise TokenError("name_too_long", _l("The token name must be 80 characters or fewer"), "name")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), token_prefix=plain[:12])
     db.session.add(token)
