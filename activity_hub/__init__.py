@@ -101,7 +101,9 @@ def _register_blueprints(app):
 
 def _register_cli(app):
     from .auth.cli import users_cli
+    from .bench_data import seed_scale_command
     from .demo_data import seed_demo_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)

@@ -1,0 +1,1 @@
+"""The load benchmark: `python -m bench.run` (see the README, section Benchmark)."""
