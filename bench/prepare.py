@@ -37,6 +37,14 @@ def recreate_database(url):
     admin.dispose()
 
 
+def drop_database(url):
+    parsed = make_url(url)
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    admin.dispose()
+
+
 def flask_command(args, env, log):
     """Run a flask CLI command; returns its wall time in seconds."""
     started = time.perf_counter()
@@ -86,7 +94,7 @@ class Fixtures:
                                     "default_needs_note", "text_only_contact", "emergency_contact_name",
                                     "emergency_contact_phone", "locale", "text_size", "theme", "reduced_motion",
                                     "prefers_easy_read", "is_active_account", "created_at"),
-                    ((first + n, BENCH_PHONE.format(n + 1), f"基准测试居民 {n + 1}", password_hash, [], "", False,
+                    ((first + n, BENCH_PHONE.format(first + n), f"基准测试居民 {first + n}", password_hash, [], "", False,
                       "", "", "zh_CN", 100, "default", False, False, True, now) for n in range(count)))
         grant = next_id(session, RoleGrant)
         bulk_insert(session, RoleGrant, ("id", "user_id", "role", "district_id", "granted_at", "granted_by_id"),

@@ -25,7 +25,7 @@ from .servers import Pair
 DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/ah_bench"
 SCALES = {
     # users, events, registrations, residents at the hot event, its places, residents registering via the API
-    "tiny": dict(users=2000, events=60, registrations=3000, hot_residents=400, hot_places=100, api_users=300),
+    "tiny": dict(users=2000, events=60, registrations=3000, hot_residents=200, hot_places=50, api_users=300),
     "small": dict(users=5000, events=200, registrations=10000, hot_residents=2000, hot_places=500, api_users=3000),
     "city": dict(users=500_000, events=10_000, registrations=1_000_000, hot_residents=2000, hot_places=500,
                  api_users=3000),
@@ -45,7 +45,7 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
-def run_benchmark(options, out=print):
+def run_benchmark(options, out=lambda message: print(message, flush=True)):
     spec = SCALES[options.scale]
     log_dir = Path(options.log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
