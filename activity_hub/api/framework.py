@@ -2,6 +2,7 @@
 bearer token), CSRF for cookie-authenticated writes, JSON errors, request validation, and
 ``Routes``, which registers a view and its OpenAPI description in one declaration.
 """
+import inspect
 import json
 import re
 from functools import wraps
@@ -238,6 +239,7 @@ class Routes:
 
         path = openapi_path(bp.url_prefix + rule)
         self.paths.setdefault(path, {})[method.lower()] = operation(
-            operation_id=name, tag=self.tag, summary=summary, description=description or (view.__doc__ or "").strip(),
+            operation_id=name, tag=self.tag, summary=summary,
+            description=description or inspect.cleandoc(view.__doc__ or ""),
             rule=rule, response=response, status=status, body=body, query=query, auth=auth, errors=errors,
         )
