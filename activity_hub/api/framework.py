@@ -89,7 +89,10 @@ def authenticate_request():
         if user is None:
             db.session.rollback()
             raise ApiError(401, "invalid_token", _("This API token is not valid or has been revoked"))
-        db.session.commit()
+        if db.session.dirty:
+            # last_used_at moved (at most every few minutes): commit it. Otherwise no commit, so the
+            # user just loaded is not expired and loaded a second time by the view.
+            db.session.commit()
         set_request_user(user)
         g.api_auth = "token"
         return

@@ -43,8 +43,7 @@ def register(event_id):
     `event_cancelled`, `event_past`, `not_published`."""
     user = require_user()
     data = json_body(REGISTER)
-    if db.session.get(Event, event_id) is None:
-        raise not_found()
+    # An unknown event is the service's "not_found" refusal (a 404): no second load of the event here.
     made = service.register(
         event_id, user, needs=data.get("needs", []), companions=data.get("companions", 0),
         note=data.get("note", ""), needs_note=data.get("needs_note", ""), consent=data["consent"],
