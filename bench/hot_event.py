@@ -11,14 +11,14 @@ class HotEventFailed(AssertionError):
     pass
 
 
-def run_hot_event(bases, event_id, tokens, concurrency=None):
+def run_hot_event(bases, event_id, tokens, concurrency=None, cpu=None):
     requests = [
         Request("POST", f"/api/v1/events/{event_id}/registrations",
                 headers={"Authorization": f"Bearer {token}"}, json={"consent": True, "companions": 0},
                 expect=(201,))
         for token in tokens
     ]
-    return burst("hot_event", bases, requests, concurrency or len(requests))
+    return burst("hot_event", bases, requests, concurrency or len(requests), cpu)
 
 
 def check_hot_event(app, event_id, residents, places, result):

@@ -33,6 +33,8 @@ class Result:
     errors: int
     statuses: dict
     answers: list = field(default_factory=list)
+    # CPU seconds the app's processes (not the database) used during the measured part, if known.
+    server_cpu_s: float = None
 
     @property
     def requests(self):
@@ -56,6 +58,8 @@ class Result:
             "seconds": round(self.elapsed, 3), "throughput_rps": round(self.throughput, 2),
             "p50_ms": ms(self.percentile(50)), "p95_ms": ms(self.percentile(95)), "p99_ms": ms(self.percentile(99)),
             "mean_ms": ms(statistics.fmean(self.latencies)) if self.latencies else None,
+            "server_cpu_ms_per_request": (round(self.server_cpu_s * 1000 / self.requests, 2)
+                                          if self.server_cpu_s is not None and self.requests else None),
         }
 
 
@@ -72,7 +76,7 @@ async def _send(session, base, request, keep):
         return response.status, (body if keep else None)
 
 
-async def _closed_loop(name, bases, requests, concurrency, duration, warmup, keep_answers):
+async def _closed_loop(name, bases, requests, concurrency, duration, warmup, keep_answers, cpu):
     """``requests`` is an iterator of Request; it bounds the run together with ``duration``."""
     latencies, answers, statuses = [], [], {}
     errors = 0
@@ -106,21 +110,25 @@ async def _closed_loop(name, bases, requests, concurrency, duration, warmup, kee
                 if keep_answers:
                     answers.append((request, status, body))
 
+        cpu_before = cpu() if cpu else None
         began = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(concurrency)))
         elapsed = time.perf_counter() - began
-    return Result(name, concurrency, latencies, elapsed, errors, statuses, answers)
+        cpu_used = cpu() - cpu_before if cpu else None
+    return Result(name, concurrency, latencies, elapsed, errors, statuses, answers, cpu_used)
 
 
-def closed_loop(name, bases, requests, concurrency=16, duration=10.0, warmup=1.0, keep_answers=False):
-    return asyncio.run(_closed_loop(name, bases, iter(requests), concurrency, duration, warmup, keep_answers))
+def closed_loop(name, bases, requests, concurrency=16, duration=10.0, warmup=1.0, keep_answers=False, cpu=None):
+    """``cpu``: a callable giving the servers' CPU seconds so far (to report CPU per request)."""
+    return asyncio.run(_closed_loop(name, bases, iter(requests), concurrency, duration, warmup, keep_answers, cpu))
 
 
-async def _burst(name, bases, requests, connections):
+async def _burst(name, bases, requests, connections, cpu):
     """Every request started at once (a crowd at opening time); answers kept in arrival order."""
     latencies, answers, statuses = [], [], {}
     errors = 0
     async with _session(connections) as session:
+        cpu_before = cpu() if cpu else None
         began = time.perf_counter()
 
         async def one(index, request):
@@ -138,11 +146,12 @@ async def _burst(name, bases, requests, connections):
 
         await asyncio.gather(*(one(i, r) for i, r in enumerate(requests)))
         elapsed = time.perf_counter() - began
-    return Result(name, connections, latencies, elapsed, errors, statuses, answers)
+        cpu_used = cpu() - cpu_before if cpu else None
+    return Result(name, connections, latencies, elapsed, errors, statuses, answers, cpu_used)
 
 
-def burst(name, bases, requests, connections):
-    return asyncio.run(_burst(name, bases, list(requests), connections))
+def burst(name, bases, requests, connections, cpu=None):
+    return asyncio.run(_burst(name, bases, list(requests), connections, cpu))
 
 
 def fetch(base, path, headers=None, method="GET", data=None):

@@ -68,7 +68,7 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
     from .floor_app import create_tables
     create_tables(url)
     fixtures = Fixtures(url, spec["api_users"], spec["hot_residents"], spec["hot_places"], seeded_rng())
-    short = dict(duration=options.duration, warmup=min(2.0, options.duration / 4))
+    measure = dict(duration=options.duration, warmup=min(2.0, options.duration / 4))
     c = options.concurrency
 
     floors = []
@@ -76,9 +76,10 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
     def measure_floor():
         with Pair("bench.floor_app:create_app()", options.workers, env, log_dir, "/constant") as pair:
             floors.append({
-                "floor_constant": closed_loop("floor_constant", pair.bases, scenarios.floor_constant(), c, **short),
+                "floor_constant": closed_loop("floor_constant", pair.bases, scenarios.floor_constant(), c,
+                                              cpu=pair.cpu_seconds, **measure),
                 "floor_transaction": closed_loop("floor_transaction", pair.bases, scenarios.floor_transaction(), c,
-                                                 **short),
+                                                 cpu=pair.cpu_seconds, **measure),
             })
 
     measure_floor()
@@ -86,6 +87,7 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
     measured = {}
     with Pair("activity_hub:create_app()", options.workers, env, log_dir, "/static/css/site.css") as pair:
         bases = pair.bases
+        short = dict(measure, cpu=pair.cpu_seconds)
         measured["catalogue_html"] = closed_loop("catalogue_html", bases, scenarios.catalogue_pages(), c, **short)
         measured["api_events"] = closed_loop("api_events", bases, scenarios.api_listing(), c, **short)
         measured["event_page"] = closed_loop("event_page", bases, scenarios.event_pages(fixtures.public_events), c,
@@ -94,7 +96,7 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
             "api_register", bases, scenarios.api_registrations(fixtures.registration_tokens,
                                                                fixtures.registration_events), c, **short)
         out("hot event …")
-        hot = run_hot_event(bases, fixtures.hot_event_id, fixtures.hot_tokens)
+        hot = run_hot_event(bases, fixtures.hot_event_id, fixtures.hot_tokens, cpu=pair.cpu_seconds)
         measured["hot_event"] = hot
         try:
             results["hot_event_check"] = check_hot_event(fixtures.app, fixtures.hot_event_id, spec["hot_residents"],
@@ -111,7 +113,8 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
             if status != 200:
                 raise RuntimeError(f"public feed answered {status}")
             etags[base], feed_body = headers["ETag"], body
-        measured["feed_full"] = closed_loop("feed_full", bases, scenarios.full_feed(4), 1, duration=600, warmup=0)
+        measured["feed_full"] = closed_loop("feed_full", bases, scenarios.full_feed(2), 1, duration=600, warmup=0,
+                                            cpu=pair.cpu_seconds)
         measured["feed_conditional"] = closed_loop("feed_conditional", bases, scenarios.conditional_feed(etags), c,
                                                    **short)
         cookie = login(bases[0], "scale-organizer@activity-hub.local", "scale-pass-2026")

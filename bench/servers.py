@@ -60,6 +60,22 @@ class Instance:
                 sizes.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
         return sorted(sizes)
 
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the master and its workers."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            # fields[1] is the parent pid, fields[11] and [12] utime and stime (proc(5), after the name)
+            if entry.name == str(self.process.pid) or fields[1] == str(self.process.pid):
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def stop(self):
         if self.process.poll() is None:
             try:
@@ -90,6 +106,9 @@ class Pair:
     @property
     def bases(self):
         return [instance.base for instance in self.instances]
+
+    def cpu_seconds(self):
+        return sum(instance.cpu_seconds() for instance in self.instances)
 
     def worker_rss_mb(self):
         return [size for instance in self.instances for size in instance.worker_rss_mb()]
