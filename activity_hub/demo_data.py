@@ -5,7 +5,6 @@ key before it is created, so running it again adds nothing.
 """
 import importlib
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
@@ -13,8 +12,8 @@ from flask.cli import with_appcontext
 
 from .districts import DISTRICTS, District, ensure_districts
 from .extensions import db
+from .local_time import SHANGHAI, local_today
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "demo-pass-2026"
 
 # (login, name, roles, district code for scoped roles)
@@ -99,10 +98,9 @@ def _add_months(day, months):
 def seed_demo(session, today=None):
     """Load the demo data; returns the demo accounts as (login, password, roles)."""
     from .auth import accounts
-    from .auth.models import User
     from .events.models import PUBLISHED, Event, Series, Venue
 
-    today = today or datetime.now(SHANGHAI).date()
+    today = today or local_today()
     districts = {d.code: d for d in ensure_districts(session)}
 
     users = {}

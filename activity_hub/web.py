@@ -1,24 +1,11 @@
 """What every page shares: template helpers, error pages, response headers."""
-from datetime import timezone
-from zoneinfo import ZoneInfo
-
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, Unauthorized
 
 from .i18n import html_lang
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local_time(value):
-    """A stored UTC time as a datetime in Asia/Shanghai."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(SHANGHAI)
+from .local_time import local_time
 
 
 # Main navigation: (endpoint, label, who sees it). "anyone", "user" (logged in) or a set of roles.

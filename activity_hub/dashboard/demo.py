@@ -8,7 +8,6 @@ demo residents, so the dashboard has a year in progress to show.
 import random
 import zlib
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -16,9 +15,9 @@ from ..auth.accounts import hash_password
 from ..auth.models import RoleGrant, User
 from ..db_types import utcnow
 from ..events.models import COMPLETED, CONFIRMED, PUBLISHED, Event, Registration
+from ..local_time import SHANGHAI
 from .models import PlanTarget
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLAN = "武残联〔2021〕6号"
 # (key, zh, en, target, unit, measure, hand-entered figure, section of the plan)
 TARGETS = [

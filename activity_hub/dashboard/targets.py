@@ -15,20 +15,19 @@ The counting rules, in one place:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..accessibility import NEEDS
 from ..events.models import COMPLETED, CONFIRMED, Event, EventProvision, Registration, RegistrationNeed
+from ..local_time import SHANGHAI, current_year, year_bounds  # noqa: F401  (current_year: the API takes it from here)
 from ..volunteers.models import (
     ACCEPTED, STAGE_CLOSED, STAGE_INCUBATING, STAGE_LAUNCHED, AssistanceProject, Assignment,
     TeamTrainingCompletion, VolunteerTeam,
 )
 from .models import MANUAL, PlanTarget
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONTHS = tuple(range(1, 13))
 
 
@@ -51,11 +50,6 @@ def unit_label(code):
 
 
 # -- the building blocks of every measure -------------------------------------------------
-
-def year_bounds(year):
-    """The year in Beijing time, as [start, end) instants."""
-    return datetime(year, 1, 1, tzinfo=SHANGHAI), datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
-
 
 def month_of(column, year):
     """The Beijing-time month (1-12) of a time within ``year``, as SQL that runs on any database."""
@@ -363,6 +357,3 @@ def target_progress(session, year, figures=None):
     figures = figures or collect_year_figures(session, year)
     return figures, [progress_of(target, figures) for target in targets_for_year(session, year)]
 
-
-def current_year():
-    return datetime.now(SHANGHAI).year

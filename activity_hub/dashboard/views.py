@@ -5,13 +5,14 @@ from flask_login import current_user
 
 from ..auth.permissions import roles_required
 from ..extensions import db
+from ..local_time import current_year
 from . import target_admin
 from .charts import chart_for
 from .exports import table_csv, tables_xlsx
 from .forms import TargetForm, YearForm
 from .models import PlanTarget
 from .report import Hidden, build_report, format_number
-from .targets import current_year, measure_label, targets_for_year, unit_label
+from .targets import measure_label, targets_for_year, unit_label
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard",
                static_folder="static", static_url_path="/static")

@@ -8,7 +8,6 @@ select-in query) and their places (one grouped query).
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -16,10 +15,10 @@ from sqlalchemy.orm import joinedload
 from ..db_types import utcnow
 from ..districts import District
 from ..extensions import db
+from ..local_time import SHANGHAI
 from .availability import availability
 from .models import CANCELLED, COMPLETED, PUBLISHED, Event, EventProvision
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Cancelled events stay visible, marked, so residents who planned to go find out.
 PUBLIC_STATUSES = (PUBLISHED, CANCELLED, COMPLETED)
 DEFAULT_PER_PAGE = 20

@@ -250,7 +250,7 @@ def _cancel(event, reason=""):
 
 
 def _cancellation_text(event, reason):
-    from .when import moment
+    from ..local_time import moment
 
     subject = _("Cancelled: %(title)s", title=event.title)
     lines = [_("We are sorry: the event “%(title)s” on %(when)s has been cancelled.",

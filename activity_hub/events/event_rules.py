@@ -219,7 +219,7 @@ def series_starts(first, count, interval):
     Monthly sessions fall on the same weekday of the month (the 2nd Tuesday stays the 2nd Tuesday);
     a session on a 5th weekday, which most months lack, moves to that month's last such weekday.
     """
-    from ..web import SHANGHAI
+    from ..local_time import SHANGHAI
 
     local = first.astimezone(SHANGHAI)
     if interval == "weekly":

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..accessibility import feature_choices, need_choices
 from ..auth.accounts import normalise_login
 from ..form_fields import MultiCheckboxField, NoControlCharacters, strip_filter
-from ..web import SHANGHAI
+from ..local_time import SHANGHAI
 from . import event_rules
 from .models import CATEGORIES, category_label
 

@@ -23,7 +23,8 @@ from .event_admin import EventAdminError, InvalidEvent, NotAllowed
 from .models import CANCELLED, DRAFT, EVENT_STATUSES, PUBLISHED, Event, category_label, event_status_label
 from .organizer_forms import CancelEventForm, EventForm, EventListFilterForm, SeriesForm
 from .venues import venue_choices
-from .when import event_when, moment
+from ..local_time import moment
+from .when import event_when
 
 organizer_bp = Blueprint("organize", __name__, url_prefix="/organize", template_folder="templates")
 PER_PAGE = 25

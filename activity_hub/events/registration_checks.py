@@ -11,7 +11,7 @@ from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
 from ..extensions import db
 from .models import ACTIVE_STATUSES, CANCELLED, COMPLETED, PUBLISHED, Registration
-from .when import moment
+from ..local_time import moment
 
 NOTE_MAX = 1000
 

@@ -22,7 +22,8 @@ from .models import (
     CONFIRMED, DRAFT, PENDING, REJECTED, WAITLISTED, Event, Registration, Venue, category_label, event_status_label,
     registration_status_label,
 )
-from .when import event_when, moment
+from ..local_time import moment
+from .when import event_when
 
 bp = Blueprint("events", __name__, template_folder="templates")
 

@@ -1,12 +1,7 @@
 """Times as residents read them: in Asia/Shanghai, with the weekday, without seconds."""
-from flask_babel import format_date, format_time
+from flask_babel import format_time
 
-from ..web import local_time
-
-
-def moment(value):
-    """E.g. "2026年5月17日星期日 14:30" / "Sunday, May 17, 2026 2:30 PM"."""
-    return f"{format_date(value, 'full')} {format_time(value, 'short')}"
+from ..local_time import local_time, moment
 
 
 def event_when(event):

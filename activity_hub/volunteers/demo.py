@@ -23,11 +23,11 @@ import sqlalchemy as sa
 from ..auth.models import RoleGrant, User
 from ..districts import DISTRICTS
 from ..events.models import CANCELLED as EVENT_CANCELLED, CONFIRMED, PUBLISHED, Event, Registration
+from ..local_time import SHANGHAI
 from .models import (
     ACCEPTED, PROPOSED, AssistanceProject, Assignment, Qualification, TeamMembership, TeamTrainingCompletion,
     TrainingAttendance, TrainingEnrolment, VolunteerSkill, VolunteerTeam,
 )
-from .years import SHANGHAI
 
 TEAMS = 30
 MEMBERS_PER_TEAM = 5

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 
 from ..auth.models import User
 from ..events.models import Event
+from ..local_time import year_bounds
 from .models import Assignment, VolunteerTeam
-from .years import year_bounds
 
 
 @dataclass

@@ -26,12 +26,12 @@ from scipy.optimize import linear_sum_assignment
 
 from ..accessibility import skill_label
 from ..auth.models import User
+from ..local_time import local_date, year_bounds
 from .assignments import assign_volunteer, default_shift
 from .coverage import open_slots
 from .errors import VolunteerError
 from .models import LIVE_STATUSES, Assignment, TeamMembership, VolunteerTeam
 from .skills import skills_by_user, volunteers_with_skills
-from .years import local_date, year_bounds
 
 
 @dataclass

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..auth.permissions import require_role
 from ..db_types import utcnow
 from ..extensions import db
+from ..local_time import current_year
 from . import assignments as service
 from .briefing import assignment_briefings
 from .errors import VolunteerError
@@ -13,7 +14,6 @@ from .forms import ConfirmForm, DeclineForm
 from .hours import volunteer_year_hours
 from .skills import VOLUNTEER_ROLES
 from .views import apply_error, bp, render_form
-from .years import current_year
 
 
 def _own_or_404(assignment_id):

@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ..db_types import utcnow
+from ..local_time import local_today
 from .errors import VolunteerError
 from .models import PROJECT_STAGES, STAGE_PROPOSED, AssistanceProject
-from .years import local_today
 
 STAGE_DATE_FIELDS = {stage: f"{stage}_on" for stage in PROJECT_STAGES}
 

@@ -9,11 +9,11 @@ from ..auth.models import ADMIN, ORGANIZER, TEAM_LEADER
 from ..auth.permissions import require_role
 from ..districts import District, all_districts
 from ..extensions import db
+from ..local_time import current_year, local_today
 from . import access, teams as service, training
 from .errors import VolunteerError
 from .forms import ConfirmForm, MemberAddForm, MemberEditForm, QualificationForm, TeamForm
 from .views import apply_error, bp, render_form, requested_year
-from .years import current_year, local_today
 
 
 def team_or_404(team_id):

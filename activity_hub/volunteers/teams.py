@@ -12,10 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import TEAM_LEADER, User
 from ..districts import District
+from ..local_time import year_bounds
 from .errors import VolunteerError
 from .models import Qualification, TeamMembership, TrainingAttendance, VolunteerTeam
 from .skills import VOLUNTEER_ROLES, set_declared_skills, skills_by_user
-from .years import year_bounds
 
 NAME_MAX = 120
 NOTES_MAX = 500

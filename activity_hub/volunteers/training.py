@@ -16,9 +16,9 @@ from sqlalchemy.orm import joinedload
 
 from ..db_types import utcnow
 from ..events.models import CANCELLED as EVENT_CANCELLED, Event
+from ..local_time import year_bounds
 from .errors import VolunteerError
 from .models import TeamMembership, TeamTrainingCompletion, TrainingAttendance, TrainingEnrolment, VolunteerTeam
-from .years import year_bounds
 
 TRAINING = "training"
 # The 2021 plan trains 30 teams a year; the dashboard issue will make targets data.

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
 from ..extensions import db
+from ..local_time import current_year, moment
 from . import access, training
 from .errors import VolunteerError
 from .forms import AttendanceForm, ConfirmForm, EnrolForm
 from .team_views import managed_team, team_or_404
 from .views import apply_error, bp, event_or_404, render_form, requested_year
-from .years import current_year
 
 
 @bp.route("/teams/<int:team_id>/training/enrol", methods=["GET", "POST"])
@@ -22,7 +22,7 @@ def training_enrol(team_id):
     sessions = [e for e in training.training_events(db.session, upcoming_from=utcnow()) if e.id not in enrolled]
     form = EnrolForm()
     form.event.choices = [("", _("Choose a training session"))] + [
-        (str(e.id), f"{e.title} – {_format_when(e)}") for e in sessions
+        (str(e.id), f"{e.title} – {moment(e.starts_at)}") for e in sessions
     ]
     if form.validate_on_submit():
         event = event_or_404(int(form.event.data))
@@ -37,12 +37,6 @@ def training_enrol(team_id):
             flash(_("The team is enrolled in “%(event)s”.", event=event.title), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/training_enrol.html", form, team=team, sessions=sessions)
-
-
-def _format_when(event):
-    from .views import when_filter
-
-    return when_filter(event.starts_at)
 
 
 @bp.route("/teams/<int:team_id>/training/<int:year>/complete", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request
 
 from ..events.models import Event
 from ..extensions import db
-from .years import current_year
+from ..local_time import current_year, moment
 
 bp = Blueprint("volunteers", __name__, template_folder="templates", static_folder="static",
                url_prefix="/volunteers")
@@ -24,14 +24,8 @@ def volunteer_template_helpers():
             "skill_label": skill_label}
 
 
-@bp.app_template_filter("vol_when")
-def when_filter(value):
-    """A day and time for people: "2026年5月16日星期六 14:00" (Beijing time), without seconds or time-zone names."""
-    from flask_babel import format_date, format_time
-
-    if value is None:
-        return ""
-    return f"{format_date(value, 'full')} {format_time(value, 'short')}"
+# "2026年5月16日星期六 14:00": the same words for a time as on the event pages.
+bp.add_app_template_filter(moment, "vol_when")
 
 
 def apply_error(form, error):
