@@ -60,7 +60,7 @@ def flask_command(args, env, log):
 def app_env(url, secret_key):
     env = dict(os.environ)
     env.update(FLASK_APP="activity_hub:create_app", DATABASE_URL=url, ACTIVITY_HUB_CONFIG="production",
-               SECRET_KEY=secret_key, PYTHONUNBUFFERED="1")
+               SECRET_KEY=secret_key, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
     env.pop("REDIS_URL", None)
     return env
 
