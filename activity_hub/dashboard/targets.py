@@ -10,11 +10,15 @@ The counting rules, in one place:
 - a resident *attended* when their registration is confirmed and was checked in;
 - *person-times* (人次) are the attended registrations plus the companions registered with them;
 - a need is *met* when the event lists it among its provisions, or an accepted volunteer
-  assignment at the event is for the skill that need calls for (``accessibility.NEEDS``).
+  assignment at the event is for the skill that need calls for (``accessibility.NEEDS``);
+- teams *trained* and projects *incubated* are the volunteers domain's own figures:
+  ``volunteers.training.trained_by_district`` and ``volunteers.projects.incubated_by_district``
+  count them, for the volunteers pages and for these measures alike. (The dashboard imports
+  the volunteers services, never the other way round, so neither package needs the other's pages.)
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -22,10 +26,9 @@ from flask_babel import lazy_gettext as _l
 from ..accessibility import NEEDS
 from ..events.models import COMPLETED, CONFIRMED, Event, EventProvision, Registration, RegistrationNeed
 from ..local_time import SHANGHAI, current_year, year_bounds  # noqa: F401  (current_year: the API takes it from here)
-from ..volunteers.models import (
-    ACCEPTED, STAGE_CLOSED, STAGE_INCUBATING, STAGE_LAUNCHED, AssistanceProject, Assignment,
-    TeamTrainingCompletion, VolunteerTeam,
-)
+from ..volunteers.models import ACCEPTED, Assignment, VolunteerTeam
+from ..volunteers.projects import incubated_by_district
+from ..volunteers.training import trained_by_district
 from .models import MANUAL, PlanTarget
 
 MONTHS = tuple(range(1, 13))
@@ -211,25 +214,8 @@ def collect_year_figures(session, year):
     ).one()
     figures.registrations_with_needs, figures.registrations_all_met = int(with_needs), int(all_met or 0)
 
-    rows = session.execute(
-        sa.select(VolunteerTeam.district_id, sa.func.count(sa.distinct(TeamTrainingCompletion.team_id)))
-        .join(VolunteerTeam, VolunteerTeam.id == TeamTrainingCompletion.team_id)
-        .where(TeamTrainingCompletion.year == year)
-        .group_by(VolunteerTeam.district_id)
-    )
-    figures.teams_trained = {district_id: int(n) for district_id, n in rows}
-
-    incubated_on = sa.func.coalesce(AssistanceProject.incubating_on, AssistanceProject.launched_on)
-    rows = session.execute(
-        sa.select(AssistanceProject.district_id, sa.func.count())
-        .where(
-            AssistanceProject.stage.in_((STAGE_INCUBATING, STAGE_LAUNCHED, STAGE_CLOSED)),
-            incubated_on >= date(year, 1, 1),
-            incubated_on < date(year + 1, 1, 1),
-        )
-        .group_by(AssistanceProject.district_id)
-    )
-    figures.projects_incubated = {district_id: int(n) for district_id, n in rows}
+    figures.teams_trained = trained_by_district(session, year)
+    figures.projects_incubated = incubated_by_district(session, year)
 
     rows = session.execute(
         sa.select(

@@ -3,7 +3,8 @@
 A project moves proposed → incubating → launched → closed, and keeps the date it
 reached each stage. The date of the current stage is required (today if not
 given); a stage not reached yet has no date; dates never go backwards. The plan
-counts projects incubated in a year (``incubated_count``).
+counts projects incubated in a year: ``incubated_by_district`` is that rule, the one
+the dashboard's ``projects_incubated`` measure shows.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from ..db_types import utcnow
 from ..local_time import local_today
 from .errors import VolunteerError
-from .models import PROJECT_STAGES, STAGE_PROPOSED, AssistanceProject
+from .models import PROJECT_STAGES, STAGE_CLOSED, STAGE_INCUBATING, STAGE_LAUNCHED, STAGE_PROPOSED, AssistanceProject
 
 STAGE_DATE_FIELDS = {stage: f"{stage}_on" for stage in PROJECT_STAGES}
 
@@ -103,14 +104,22 @@ def save_project(session, data, project=None, today=None):
     return project
 
 
-def incubated_count(session, year):
-    """Projects incubated in ``year``: past the proposal stage, by the date incubation (or else launch) began.
+def incubated_by_district(session, year):
+    """{district id (None: city-wide): projects incubated in ``year``}, in one query.
 
-    The same rule as the dashboard's ``projects_incubated`` measure.
+    A project is incubated once it reaches the incubating stage or a later one, and counts in
+    the year incubation began (or it was launched, when it skipped incubation).
     """
     incubated_on = sa.func.coalesce(AssistanceProject.incubating_on, AssistanceProject.launched_on)
-    return session.scalar(
-        sa.select(sa.func.count()).select_from(AssistanceProject)
-        .where(AssistanceProject.stage.in_(PROJECT_STAGES[1:]),
+    rows = session.execute(
+        sa.select(AssistanceProject.district_id, sa.func.count())
+        .where(AssistanceProject.stage.in_((STAGE_INCUBATING, STAGE_LAUNCHED, STAGE_CLOSED)),
                incubated_on >= date(year, 1, 1), incubated_on < date(year + 1, 1, 1))
+        .group_by(AssistanceProject.district_id)
     )
+    return {district_id: int(count) for district_id, count in rows}
+
+
+def incubated_count(session, year):
+    """Projects incubated in ``year``, city-wide."""
+    return sum(incubated_by_district(session, year).values())

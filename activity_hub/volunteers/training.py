@@ -101,11 +101,21 @@ def training_states(session, year, team_ids=None):
     }
 
 
-def trained_count(session, year):
-    """Teams marked trained in ``year`` (the figure the plan counts)."""
-    return session.scalar(
-        sa.select(sa.func.count()).select_from(TeamTrainingCompletion).where(TeamTrainingCompletion.year == year)
+def trained_by_district(session, year):
+    """{district id: teams marked trained for ``year``}, in one query: the figure the plan counts
+    (the dashboard's ``teams_trained`` measure shows it)."""
+    rows = session.execute(
+        sa.select(VolunteerTeam.district_id, sa.func.count(sa.distinct(TeamTrainingCompletion.team_id)))
+        .join(VolunteerTeam, VolunteerTeam.id == TeamTrainingCompletion.team_id)
+        .where(TeamTrainingCompletion.year == year)
+        .group_by(VolunteerTeam.district_id)
     )
+    return {district_id: int(count) for district_id, count in rows}
+
+
+def trained_count(session, year):
+    """Teams marked trained in ``year``, city-wide."""
+    return sum(trained_by_district(session, year).values())
 
 
 def training_events(session, upcoming_from=None, year=None):
