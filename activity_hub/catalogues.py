@@ -15,7 +15,10 @@ from babel.messages.pofile import read_po, write_po
 from . import DOMAINS, PACKAGE_DIR
 
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+    "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+}
 
 
 def catalogue_sources():
@@ -26,6 +29,8 @@ def catalogue_sources():
 
 
 def extract(source_dir, skip):
+    """{(context, msgid): [(filename, line), ...]}; context is None except for pgettext strings,
+    and msgid is a (singular, plural) tuple for ngettext strings."""
     def callback(filename, method, options):
         return None
 
@@ -36,7 +41,8 @@ def extract(source_dir, skip):
     ):
         if Path(filename).parts[0] in skip or "translations" in Path(filename).parts:
             continue
-        messages.setdefault(message if isinstance(message, str) else tuple(message), []).append((filename, lineno))
+        key = (context or None, message if isinstance(message, str) else tuple(message))
+        messages.setdefault(key, []).append((filename, lineno))
     return messages
 
 
@@ -56,10 +62,10 @@ def update_catalogue(catalogue_dir, source_dir, skip):
     messages = extract(source_dir, skip)
     old = load_catalogue(catalogue_dir)
     new = Catalog(locale="zh_CN", domain="messages", project="activity_hub")
-    for message, locations in sorted(messages.items(), key=lambda item: str(item[0])):
-        previous = old.get(message[0] if isinstance(message, tuple) else message)
+    for (context, message), locations in sorted(messages.items(), key=lambda item: (str(item[0][1]), item[0][0] or "")):
+        previous = old.get(message[0] if isinstance(message, tuple) else message, context=context)
         string = previous.string if previous is not None else ("", "") if isinstance(message, tuple) else ""
-        new.add(message, string, locations=[(Path(f).as_posix(), line) for f, line in locations])
+        new.add(message, string, locations=[(Path(f).as_posix(), line) for f, line in locations], context=context)
     if not messages and not po_path(catalogue_dir).exists():
         return 0, 0
     path = po_path(catalogue_dir)
