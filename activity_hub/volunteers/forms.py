@@ -1,7 +1,7 @@
 """Volunteer forms. Messages are short, plain and say how to fix the input."""
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
@@ -137,7 +137,7 @@ class DeclineForm(FlaskForm):
 class AssignForm(FlaskForm):
     volunteer = _login_field(_l("Volunteer's mobile number or e-mail address"),
                              _l("Enter the volunteer's mobile number or e-mail address"))
-    role = StringField(_l("Role"), filters=[strip_filter], validators=[
+    role = StringField(lazy_pgettext("volunteer assignment", "Role"), filters=[strip_filter], validators=[
         DataRequired(_l("Enter the volunteer's role, for example “sign-language interpreter”")),
         Length(max=120, message=_l("The role must be 120 characters or fewer")), NoControlCharacters()])
     skill = SelectField(_l("Needs they cover"), validators=[Optional()], default="")

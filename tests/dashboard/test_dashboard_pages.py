@@ -55,7 +55,7 @@ def test_organizer_sees_each_target_with_figure_percentage_bar_and_definition(cl
     login(client, make_user(roles=("organizer",), role_district_code="wuchang"))
     html = client.get("/dashboard/?year=2021").get_data(as_text=True)
 
-    assert "<h1>计划进展 2021</h1>" in html
+    assert "<h1>计划进度 2021</h1>" in html
     assert html.count("<h1") == 1
     assert "举办群众性文化体育活动" in html
     assert "已完成 1，目标 15 场" in html

@@ -314,7 +314,7 @@ def test_each_step_queues_a_message_in_the_residents_language(app, make_event, m
         registration.cancel_registration(en_reg, user(en))
         registration.cancel_registration(zh_reg, user(organizer))
     assert [m[0] for m in outbox(zh)] == ["registration_waitlisted", "registration_promoted", "registration_cancelled"]
-    assert "名额" in outbox(zh)[1][1] and "签到码" in outbox(zh)[1][2] and "组织方" in outbox(zh)[2][2]
+    assert "名额" in outbox(zh)[1][1] and "签到码" in outbox(zh)[1][2] and "组织者" in outbox(zh)[2][2]
     assert [m[0] for m in outbox(en)] == ["registration_confirmed", "registration_cancelled"]
     assert outbox(en)[1][1] == "Registration cancelled: 手语诗歌音乐会"
 
