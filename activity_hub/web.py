@@ -1,9 +1,10 @@
 """What every page shares: template helpers, error pages, response headers."""
-from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, Unauthorized
 
+from .exports import MIMETYPES
 from .i18n import html_lang
 from .local_time import local_time
 
@@ -52,6 +53,13 @@ def home_url():
 def current_path():
     """The path of this request with its query string, for ``next=`` links."""
     return request.full_path if request.query_string else request.path
+
+
+def download(body, filename):
+    """A file to save rather than show (type from the name's ending: csv or xlsx), never cached:
+    exports can hold personal data."""
+    return Response(body, mimetype=MIMETYPES[filename.rsplit(".", 1)[-1]], headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 # Shown by Flask-Login when a page needs a logged-in user (translated when flashed).

@@ -1,11 +1,13 @@
 """Plan dashboard: progress for organizers and admins, public results, exports, target editing."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import roles_required
 from ..extensions import db
+from ..exports import MIMETYPES
 from ..local_time import current_year
+from ..web import download
 from . import target_admin
 from .charts import chart_for
 from .exports import table_csv, tables_xlsx
@@ -18,8 +20,6 @@ bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/
                static_folder="static", static_url_path="/static")
 
 VIEWERS = ("organizer", "admin")
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @bp.context_processor
@@ -63,7 +63,7 @@ def public():
 
 
 def _export(table_key, fmt, public):
-    if fmt not in FORMATS:
+    if fmt not in MIMETYPES:
         abort(404)
     form, year = _chosen_year()
     if year is None:
@@ -78,8 +78,7 @@ def _export(table_key, fmt, public):
     stem = f"{'results' if public else 'plan-progress'}-{year}-{table_key}"
     heading = _("Results %(year)s", year=year) if public else _("Plan progress %(year)s", year=year)
     body = table_csv(tables[0]) if fmt == "csv" else tables_xlsx(tables, heading)
-    return Response(body, mimetype=FORMATS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    return download(body, f"{stem}.{fmt}")
 
 
 @bp.route("/export/<table_key>.<fmt>")

@@ -7,12 +7,13 @@ call them and say what happened.
 """
 import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accessibility import NEEDS, need_label
 from ..auth import accounts
 from ..extensions import db
+from ..web import download
 from . import registration as reg
 from . import roster as roster_service
 from .models import CONFIRMED, Registration, registration_status_label
@@ -222,18 +223,13 @@ def _export_entries(event):
 @organizer_bp.route("/events/<int:event_id>/roster.csv")
 def roster_csv_export(event_id):
     event = managed_event(event_id)
-    return Response(roster_csv(_export_entries(event)), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="roster-{event.id}.csv"', "Cache-Control": "no-store"})
+    return download(roster_csv(_export_entries(event)), f"roster-{event.id}.csv")
 
 
 @organizer_bp.route("/events/<int:event_id>/roster.xlsx")
 def roster_xlsx_export(event_id):
     event = managed_event(event_id)
-    return Response(
-        roster_xlsx(_export_entries(event), event.title),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="roster-{event.id}.xlsx"', "Cache-Control": "no-store"},
-    )
+    return download(roster_xlsx(_export_entries(event), event.title), f"roster-{event.id}.xlsx")
 
 
 @organizer_bp.route("/events/<int:event_id>/sign-in-sheet")

@@ -1,19 +1,15 @@
-"""The roster as a spreadsheet: CSV (UTF-8 with a BOM, so Excel reads Chinese) and XLSX.
+"""The roster as a spreadsheet, CSV or XLSX: one row per registration.
 
-Cells that a spreadsheet would take for a formula (=, +, -, @ first) are kept as text, so a name
-typed as ``=HYPERLINK(...)`` cannot run when an organizer opens the file.
+``activity_hub.exports`` writes the files, so a name typed as ``=HYPERLINK(...)`` stays text
+when an organizer opens it.
 """
-import csv
-import io
-
 from flask_babel import format_datetime, gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
+from ..exports import Sheet, csv_bytes, xlsx_bytes
 from .models import registration_status_label
 from .roster import need_labels
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WIDTHS = (6, 16, 14, 24, 14, 10, 8, 8, 30, 30, 30, 18, 14, 18, 8)
 
 
 def headers():
@@ -43,41 +39,11 @@ def rows(entries):
         ]
 
 
-def _as_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def roster_csv(entries):
-    """Bytes of a CSV file: a BOM, a header row, one row per registration."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers())
-    for row in rows(entries):
-        writer.writerow([_as_text(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Bytes of a CSV file: a header row, one row per registration."""
+    return csv_bytes([headers(), *rows(entries)])
 
 
 def roster_xlsx(entries, title):
-    """Bytes of an XLSX workbook with one sheet: the roster, headers bold and frozen."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Roster")[:31]
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows(entries):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, and phone numbers keep their digits
-    sheet.freeze_panes = "A2"
-    widths = [6, 16, 14, 24, 14, 10, 8, 8, 30, 30, 30, 18, 14, 18, 8]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    workbook.properties.title = title[:200]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Bytes of an XLSX workbook with one sheet: the roster, headers bold, wrapped and frozen."""
+    return xlsx_bytes([Sheet(_("Roster"), [headers(), *rows(entries)], widths=WIDTHS, wrap_header=True)], title)

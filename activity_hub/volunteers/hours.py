@@ -1,12 +1,10 @@
-"""Volunteer hours: confirmed shifts, totalled per volunteer and per team, and their exports.
+"""Volunteer hours: confirmed shifts, totalled per volunteer and per team, and the rows of their exports.
 
 A shift becomes hours when the organizer confirms the volunteer served
 (``assignments.confirm_served`` stores its length in minutes). A year is the
 calendar year in Asia/Shanghai of the shift's start. Organizers see the hours
 served at events of the districts they manage.
 """
-import csv
-import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -77,39 +75,7 @@ def hours_by_team(session, year, district_ids=None):
             for team_id, name, shifts, minutes in rows]
 
 
-def export_table(rows, by):
-    """Header and rows for an export (current locale)."""
+def export_rows(rows, by):
+    """The header (current locale), then one row per volunteer or team, for ``activity_hub.exports``."""
     header = [_("Volunteer") if by == "volunteer" else _("Team"), _("Shifts served"), _("Hours")]
-    return header, [[row.name, row.shifts, row.hours] for row in rows]
-
-
-def _safe_cell(value):
-    """Keep spreadsheet programs from running text that looks like a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(header, rows):
-    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(header, rows, title):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe_cell(cell) for cell in row])
-    sheet.column_dimensions["A"].width = 30
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return [header] + [[row.name, row.shifts, row.hours] for row in rows]

@@ -1,12 +1,14 @@
 """Organizers' reports: volunteer hours (page, CSV, XLSX) and assistance projects."""
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.accounts import organizer_scope
 from ..districts import District
+from ..exports import CSV, MIMETYPES, Sheet, csv_bytes, xlsx_bytes
 from ..extensions import db
+from ..web import download
 from . import access, hours, projects
 from .errors import VolunteerError
 from .forms import ProjectForm
@@ -40,22 +42,19 @@ def hours_report():
 def hours_export(fmt):
     _require_staff()
     by = request.args.get("by", "volunteer")
-    if fmt not in ("csv", "xlsx") or by not in EXPORT_KINDS:
+    if fmt not in MIMETYPES or by not in EXPORT_KINDS:
         abort(404)
     year = requested_year()
     scope = organizer_scope(current_user)
     rows = hours.hours_by_volunteer(db.session, year, scope) if by == "volunteer" else hours.hours_by_team(
         db.session, year, scope)
-    header, table = hours.export_table(rows, by)
-    filename = f"volunteer-hours-by-{by}-{year}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = hours.to_csv(header, table), "text/csv; charset=utf-8"
+    table = hours.export_rows(rows, by)
+    if fmt == CSV:
+        body = csv_bytes(table)
     else:
         title = _("Hours by volunteer") if by == "volunteer" else _("Hours by team")
-        body = hours.to_xlsx(header, table, title)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+        body = xlsx_bytes([Sheet(title, table, widths=(30,))])
+    return download(body, f"volunteer-hours-by-{by}-{year}.{fmt}")
 
 
 @bp.route("/projects")
