@@ -45,14 +45,11 @@ def clean_database(app):
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        # DELETE, not TRUNCATE: on PostgreSQL truncating ~25 small tables costs ~300 ms
+        # a test, deleting their few rows ~25 ms. Ids keep counting up across tests.
         with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(
-                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
-                )
-            else:
-                for table in tables:
-                    connection.exec_driver_sql(f'DELETE FROM "{table}"')
+            for table in tables:
+                connection.exec_driver_sql(f'DELETE FROM "{table}"')
         db.session.remove()
 
 
