@@ -16,6 +16,7 @@ from ..extensions import db
 from ..outbox.messages import queue_message
 from . import event_rules
 from .event_rules import EDITABLE_FIELDS, InvalidEvent, check_event_values
+from .locking import lock_event
 from .models import (
     ACTIVE_STATUSES, CANCELLED, COMPLETED, DRAFT, PUBLISHED, Event, Registration, Series,
 )
@@ -86,9 +87,7 @@ def event_values(event):
 
 
 def _locked_event(event_id):
-    event = db.session.execute(
-        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    event = lock_event(event_id)
     if event is None:
         raise EventAdminError(_l("This event does not exist."), "not_found")
     return event

@@ -2,7 +2,7 @@
 
 Every operation runs in one transaction that first locks the event row
 (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises
-whole transactions). Places are never counted in a stored counter: they are
+whole transactions; see ``locking.py``). Places are never counted in a stored counter: they are
 summed from the active registrations while the lock is held, so two requests for
 the same event can never both see the last place free. The partial unique index
 on active registrations is the backstop against registering twice.
@@ -19,7 +19,8 @@ The waitlist policy (shown to residents on the event page):
   it commits, nobody still waiting could use the free places, so a newcomer who
   fits gets them and a newcomer who does not fit waits.
 
-HTML views, the organizer pages and the JSON API all call these functions.
+HTML views, the organizer pages and the JSON API all call these functions (and
+``check_in`` / ``mark_no_shows`` from ``attendance.py``, re-exported here).
 """
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -36,10 +37,11 @@ from .availability import (  # noqa: F401  (re-exported: callers use registratio
     waitlist_position,
     waitlist_positions,
 )
+from .attendance import check_in, mark_no_shows  # noqa: F401  (re-exported)
 from .checkin_tokens import checkin_token, registration_from_token  # noqa: F401  (re-exported)
+from .locking import commit, lock_event, lock_existing_event, refusal_rolls_back
 from .models import (
     ACTIVE_STATUSES,
-    CANCELLED,
     CONFIRMED,
     HOLDING_STATUSES,
     PENDING,
@@ -65,19 +67,12 @@ from .registration_checks import (  # noqa: F401  (re-exported for the pages and
 # --- reading under the lock -------------------------------------------------
 
 
-def _lock_event(event_id):
-    """Load the event and lock its row for the rest of the transaction."""
-    return db.session.execute(
-        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-
-
 def _locked_registration(registration_id):
     """The registration and its event, the event row locked, the registration re-read after the lock."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise RegistrationRefused("not_found", _("This registration does not exist."))
-    event = _lock_event(registration.event_id)
+    event = lock_event(registration.event_id)
     db.session.refresh(registration)
     return registration, event
 
@@ -137,7 +132,7 @@ def _serve_waitlist(event, usage):
 def promote_from_waitlist(event, commit=True):
     """Serve the waitlist of ``event`` (after places were freed); returns the promoted entries in order."""
     try:
-        locked = _lock_event(event.id if isinstance(event, Event) else event)
+        locked = lock_event(event.id if isinstance(event, Event) else event)
         promoted = _serve_waitlist(locked, _usage(locked)) if locked is not None else []
         if commit:
             db.session.commit()
@@ -147,162 +142,137 @@ def promote_from_waitlist(event, commit=True):
         raise
 
 
-def _commit():
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise
-
-
 # --- operations -----------------------------------------------------------------
 
 
+@refusal_rolls_back
 def register(event_id, user, needs=(), companions=0, note="", needs_note="", consent=False, registered_by=None):
     """Register ``user`` (and companions) for an event: confirmed, pending approval or waitlisted.
 
     ``registered_by`` is the organizer registering on the resident's behalf
     (by phone); they must manage the event's district. Raises RegistrationRefused.
     """
-    try:
-        event = _lock_event(event_id)
-        if event is None:
-            raise RegistrationRefused("not_found", _("This event does not exist."))
-        if registered_by is not None and registered_by.id != user.id:
-            require_manager(registered_by, event)
-        now = utcnow()
-        reason = closed_reason(event, now)
-        if reason is not None:
-            raise reason
-        if active_registration(event.id, user.id) is not None:
-            raise already_registered()
-        needs, companions = check_input(event, needs, companions, note, needs_note, consent)
+    event = lock_existing_event(event_id)
+    if registered_by is not None and registered_by.id != user.id:
+        require_manager(registered_by, event)
+    now = utcnow()
+    reason = closed_reason(event, now)
+    if reason is not None:
+        raise reason
+    if active_registration(event.id, user.id) is not None:
+        raise already_registered()
+    needs, companions = check_input(event, needs, companions, note, needs_note, consent)
 
+    usage = _usage(event)
+    promoted = _serve_waitlist(event, usage)
+    if promoted:
         usage = _usage(event)
-        promoted = _serve_waitlist(event, usage)
-        if promoted:
-            usage = _usage(event)
-        registration = Registration(
-            event_id=event.id, user_id=user.id, companions=companions,
-            note=(note or "").strip(), needs_note=(needs_note or "").strip(), consent_at=now,
-            created_at=utcnow(), updated_at=now,
-            registered_by_id=registered_by.id if registered_by is not None else None,
-        )
-        registration.set_needs(needs)
-        if usage.fits(registration.places, registration.wheelchair_space):
-            registration.status = PENDING if event.requires_approval else CONFIRMED
-        else:
-            registration.status = WAITLISTED
-        db.session.add(registration)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            raise already_registered() from None
-        position = waitlist_position(registration) if registration.status == WAITLISTED else None
-        messages.queue_for_new_status(registration, position)
-        try:
-            _commit()
-        except IntegrityError:
-            raise already_registered() from None
-        return registration
-    except RegistrationRefused:
+    registration = Registration(
+        event_id=event.id, user_id=user.id, companions=companions,
+        note=(note or "").strip(), needs_note=(needs_note or "").strip(), consent_at=now,
+        created_at=utcnow(), updated_at=now,
+        registered_by_id=registered_by.id if registered_by is not None else None,
+    )
+    registration.set_needs(needs)
+    if usage.fits(registration.places, registration.wheelchair_space):
+        registration.status = PENDING if event.requires_approval else CONFIRMED
+    else:
+        registration.status = WAITLISTED
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
         db.session.rollback()
-        raise
+        raise already_registered() from None
+    position = waitlist_position(registration) if registration.status == WAITLISTED else None
+    messages.queue_for_new_status(registration, position)
+    try:
+        commit()
+    except IntegrityError:
+        raise already_registered() from None
+    return registration
 
 
+@refusal_rolls_back
 def cancel_registration(registration_id, by_user):
     """Cancel a registration (by the resident or an organizer); returns the entries promoted into the places."""
-    try:
-        registration, event = _locked_registration(registration_id)
-        by_organizer = by_user is not None and by_user.id != registration.user_id
-        if by_organizer:
-            require_manager(by_user, event)
-        elif by_user is None:
-            raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
-        if registration.status not in ACTIVE_STATUSES:
-            raise RegistrationRefused("not_active", _("This registration is already cancelled or was not accepted."))
-        if not can_cancel(registration):
-            raise RegistrationRefused("event_past", _("This event has already started or taken place."))
-        held_places = registration.status in HOLDING_STATUSES
-        now = utcnow()
-        registration.status = REG_CANCELLED
-        registration.cancelled_at = now
-        registration.updated_at = now
-        db.session.flush()
-        messages.queue_cancelled(registration, by_organizer=by_organizer)
-        promoted = _serve_waitlist(event, _usage(event)) if held_places else []
-        _commit()
-        return promoted
-    except RegistrationRefused:
-        db.session.rollback()
-        raise
+    registration, event = _locked_registration(registration_id)
+    by_organizer = by_user is not None and by_user.id != registration.user_id
+    if by_organizer:
+        require_manager(by_user, event)
+    elif by_user is None:
+        raise RegistrationRefused("not_allowed", _("Only the organizers of this event can do this."))
+    if registration.status not in ACTIVE_STATUSES:
+        raise RegistrationRefused("not_active", _("This registration is already cancelled or was not accepted."))
+    if not can_cancel(registration):
+        raise RegistrationRefused("event_past", _("This event has already started or taken place."))
+    held_places = registration.status in HOLDING_STATUSES
+    now = utcnow()
+    registration.status = REG_CANCELLED
+    registration.cancelled_at = now
+    registration.updated_at = now
+    db.session.flush()
+    messages.queue_cancelled(registration, by_organizer=by_organizer)
+    promoted = _serve_waitlist(event, _usage(event)) if held_places else []
+    commit()
+    return promoted
 
 
+@refusal_rolls_back
 def approve(registration_id, by_user):
     """Confirm a registration that was waiting for approval; returns it."""
-    try:
-        registration, event = _locked_registration(registration_id)
-        require_manager(by_user, event)
-        if registration.status != PENDING:
-            raise RegistrationRefused("not_pending", _("Only registrations waiting for approval can be approved."))
-        registration.status = CONFIRMED
-        registration.updated_at = utcnow()
-        db.session.flush()
-        messages.queue_approved(registration)
-        _commit()
-        return registration
-    except RegistrationRefused:
-        db.session.rollback()
-        raise
+    registration, event = _locked_registration(registration_id)
+    require_manager(by_user, event)
+    if registration.status != PENDING:
+        raise RegistrationRefused("not_pending", _("Only registrations waiting for approval can be approved."))
+    registration.status = CONFIRMED
+    registration.updated_at = utcnow()
+    db.session.flush()
+    messages.queue_approved(registration)
+    commit()
+    return registration
 
 
+@refusal_rolls_back
 def reject(registration_id, by_user):
     """Turn down a pending or waitlisted registration; returns the entries promoted into its places."""
-    try:
-        registration, event = _locked_registration(registration_id)
-        require_manager(by_user, event)
-        if registration.status not in (PENDING, WAITLISTED):
-            raise RegistrationRefused(
-                "not_pending", _("Only registrations waiting for approval or on the waiting list can be turned down.")
-            )
-        held_places = registration.status in HOLDING_STATUSES
-        registration.status = REJECTED
-        registration.updated_at = utcnow()
-        db.session.flush()
-        messages.queue_rejected(registration)
-        promoted = _serve_waitlist(event, _usage(event)) if held_places else []
-        _commit()
-        return promoted
-    except RegistrationRefused:
-        db.session.rollback()
-        raise
+    registration, event = _locked_registration(registration_id)
+    require_manager(by_user, event)
+    if registration.status not in (PENDING, WAITLISTED):
+        raise RegistrationRefused(
+            "not_pending", _("Only registrations waiting for approval or on the waiting list can be turned down.")
+        )
+    held_places = registration.status in HOLDING_STATUSES
+    registration.status = REJECTED
+    registration.updated_at = utcnow()
+    db.session.flush()
+    messages.queue_rejected(registration)
+    promoted = _serve_waitlist(event, _usage(event)) if held_places else []
+    commit()
+    return promoted
 
 
+@refusal_rolls_back
 def move_up(registration_id, by_user):
     """An organizer confirms one waitlisted entry out of turn, if it fits whole; returns it."""
-    try:
-        registration, event = _locked_registration(registration_id)
-        require_manager(by_user, event)
-        if registration.status != WAITLISTED:
-            raise RegistrationRefused("not_waitlisted", _("This registration is not on the waiting list."))
-        reason = closed_reason(event)
-        if reason is not None and reason.code in ("event_cancelled", "event_past", "not_published"):
-            raise reason
-        if not _usage(event).fits(registration.places, registration.wheelchair_space):
-            raise RegistrationRefused(
-                "does_not_fit",
-                _("There are not enough free places (or wheelchair spaces) for this registration and its companions."),
-            )
-        registration.status = CONFIRMED
-        registration.updated_at = utcnow()
-        db.session.flush()
-        messages.queue_promoted(registration)
-        _commit()
-        return registration
-    except RegistrationRefused:
-        db.session.rollback()
-        raise
+    registration, event = _locked_registration(registration_id)
+    require_manager(by_user, event)
+    if registration.status != WAITLISTED:
+        raise RegistrationRefused("not_waitlisted", _("This registration is not on the waiting list."))
+    reason = closed_reason(event)
+    if reason is not None and reason.code in ("event_cancelled", "event_past", "not_published"):
+        raise reason
+    if not _usage(event).fits(registration.places, registration.wheelchair_space):
+        raise RegistrationRefused(
+            "does_not_fit",
+            _("There are not enough free places (or wheelchair spaces) for this registration and its companions."),
+        )
+    registration.status = CONFIRMED
+    registration.updated_at = utcnow()
+    db.session.flush()
+    messages.queue_promoted(registration)
+    commit()
+    return registration
 
 
 def _whole_number(value, current):
@@ -317,106 +287,48 @@ def _whole_number(value, current):
     return number
 
 
+@refusal_rolls_back
 def set_capacity(event_id, capacity=None, wheelchair_spaces=None, by_user=None):
     """Change places and wheelchair spaces; raising them promotes from the waitlist (returned).
 
     Lowering below what registrations already hold is refused (``capacity_below_taken``):
     nobody loses a confirmed place because a number was changed.
     """
-    try:
-        event = _lock_event(event_id)
-        if event is None:
-            raise RegistrationRefused("not_found", _("This event does not exist."))
-        if by_user is not None:
-            require_manager(by_user, event)
-        new_capacity = _whole_number(capacity, event.capacity)
-        try:
-            new_wheelchair = _whole_number(wheelchair_spaces, event.wheelchair_spaces)
-        except RegistrationRefused as refused:
-            refused.field = "wheelchair_spaces"
-            refused.errors = [(refused.code, refused.field, refused.message)]
-            raise
-        if new_wheelchair > new_capacity:
-            raise RegistrationRefused(
-                "invalid_capacity", _("Wheelchair spaces cannot be more than the number of places."),
-                "wheelchair_spaces",
-            )
-        usage = _usage(event)
-        if new_capacity < usage.places_taken:
-            raise RegistrationRefused(
-                "capacity_below_taken",
-                _("%(taken)d places are already taken, so the event needs at least %(taken)d places.",
-                  taken=usage.places_taken),
-                "capacity",
-            )
-        if new_wheelchair < usage.wheelchair_taken:
-            raise RegistrationRefused(
-                "capacity_below_taken",
-                _("%(taken)d wheelchair spaces are already taken, so the event needs at least %(taken)d.",
-                  taken=usage.wheelchair_taken),
-                "wheelchair_spaces",
-            )
-        event.capacity = new_capacity
-        event.wheelchair_spaces = new_wheelchair
-        event.updated_at = utcnow()
-        db.session.flush()
-        promoted = _serve_waitlist(event, _usage(event))
-        _commit()
-        return promoted
-    except RegistrationRefused:
-        db.session.rollback()
-        raise
-
-
-def check_in(registration_id, by_user):
-    """Record that a confirmed resident has arrived; checking in twice changes nothing. Returns it."""
-    try:
-        registration = db.session.execute(
-            sa.select(Registration).where(Registration.id == registration_id).with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-        if registration is None:
-            raise RegistrationRefused("not_found", _("This registration does not exist."))
-        event = registration.event
+    event = lock_existing_event(event_id)
+    if by_user is not None:
         require_manager(by_user, event)
-        if event.status == CANCELLED:
-            raise RegistrationRefused("event_cancelled", _("This event has been cancelled."))
-        if registration.status != CONFIRMED:
-            raise RegistrationRefused(
-                "not_confirmed", _("This registration is not confirmed, so it cannot be checked in.")
-            )
-        if registration.checked_in_at is None:
-            registration.checked_in_at = utcnow()
-            registration.no_show = False
-            registration.updated_at = registration.checked_in_at
-        _commit()
-        return registration
-    except RegistrationRefused:
-        db.session.rollback()
-        raise
-
-
-def mark_no_shows(event_id, by_user):
-    """After the start, mark every confirmed registration not checked in as a no-show; returns them."""
+    new_capacity = _whole_number(capacity, event.capacity)
     try:
-        event = _lock_event(event_id)
-        if event is None:
-            raise RegistrationRefused("not_found", _("This event does not exist."))
-        require_manager(by_user, event)
-        if event.starts_at > utcnow():
-            raise RegistrationRefused("event_not_started", _("No-shows can be marked once the event has started."))
-        absent = list(db.session.scalars(
-            sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.status == CONFIRMED,
-                Registration.checked_in_at.is_(None), Registration.no_show.is_(False),
-            ).order_by(Registration.id)
-        ))
-        now = utcnow()
-        for registration in absent:
-            registration.no_show = True
-            registration.updated_at = now
-        _commit()
-        return absent
-    except RegistrationRefused:
-        db.session.rollback()
+        new_wheelchair = _whole_number(wheelchair_spaces, event.wheelchair_spaces)
+    except RegistrationRefused as refused:
+        refused.field = "wheelchair_spaces"
+        refused.errors = [(refused.code, refused.field, refused.message)]
         raise
+    if new_wheelchair > new_capacity:
+        raise RegistrationRefused(
+            "invalid_capacity", _("Wheelchair spaces cannot be more than the number of places."),
+            "wheelchair_spaces",
+        )
+    usage = _usage(event)
+    if new_capacity < usage.places_taken:
+        raise RegistrationRefused(
+            "capacity_below_taken",
+            _("%(taken)d places are already taken, so the event needs at least %(taken)d places.",
+              taken=usage.places_taken),
+            "capacity",
+        )
+    if new_wheelchair < usage.wheelchair_taken:
+        raise RegistrationRefused(
+            "capacity_below_taken",
+            _("%(taken)d wheelchair spaces are already taken, so the event needs at least %(taken)d.",
+              taken=usage.wheelchair_taken),
+            "wheelchair_spaces",
+        )
+    event.capacity = new_capacity
+    event.wheelchair_spaces = new_wheelchair
+    event.updated_at = utcnow()
+    db.session.flush()
+    promoted = _serve_waitlist(event, _usage(event))
+    commit()
+    return promoted
+
