@@ -8,6 +8,7 @@ from flask import current_app, has_app_context
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..accessibility import clean_need_codes
+from ..districts import all_districts
 from ..extensions import db
 from .models import DISTRICT_SCOPED_ROLES, ROLES, RoleGrant, User
 
@@ -189,3 +190,9 @@ def organizer_scope(user):
 def can_manage_district(user, district_id):
     scope = organizer_scope(user)
     return scope is None or district_id in scope
+
+
+def managed_districts(user):
+    """The districts ``user`` manages, in the usual order: every one for city-wide staff, else theirs."""
+    scope = organizer_scope(user)
+    return [district for district in all_districts(db.session) if scope is None or district.id in scope]

@@ -11,11 +11,10 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..accessibility import feature_label, need_label
-from ..auth.accounts import organizer_scope
+from ..auth.accounts import managed_districts
 from ..auth.models import ADMIN, ORGANIZER
 from ..auth.permissions import require_role
 from ..db_types import utcnow
-from ..districts import all_districts
 from ..extensions import db
 from . import event_admin
 from .registration import availability
@@ -57,8 +56,7 @@ def managed_event(event_id):
 
 
 def district_choices_for_user():
-    scope = organizer_scope(current_user)
-    districts = [d for d in all_districts(db.session) if scope is None or d.id in scope]
+    districts = managed_districts(current_user)
     blank = [("", _("Choose a district"))] if len(districts) != 1 else []
     return blank + [(str(d.id), d.name) for d in districts]
 

@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accessibility import skill_choices
-from ..auth.accounts import find_user_by_login, organizer_scope
+from ..auth.accounts import find_user_by_login, managed_districts
 from ..auth.models import ADMIN, ORGANIZER, TEAM_LEADER
 from ..auth.permissions import require_role
-from ..districts import District, all_districts
+from ..districts import District
 from ..extensions import db
 from ..local_time import current_year, local_today
 from . import access, teams as service, training
@@ -39,8 +39,7 @@ def membership_or_404(team, user_id):
 
 
 def district_choices_for(user):
-    scope = organizer_scope(user)
-    return [(str(d.id), d.name) for d in all_districts(db.session) if scope is None or d.id in scope]
+    return [(str(d.id), d.name) for d in managed_districts(user)]
 
 
 @bp.route("/teams")
