@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.accounts import organizer_scope
+from ..auth.accounts import can_manage_district, organizer_scope
 from ..districts import District
 from ..exports import CSV, MIMETYPES, Sheet, csv_bytes, xlsx_bytes
 from ..extensions import db
@@ -89,11 +89,10 @@ def _project_form(project=None):
 def _project_input(form):
     team = db.session.get(VolunteerTeam, int(form.team.data)) if form.team.data else None
     district = db.session.get(District, int(form.district.data)) if form.district.data else None
-    scope = organizer_scope(current_user)
-    if team is not None and scope is not None and team.district_id not in scope:
+    if team is not None and not can_manage_district(current_user, team.district_id):
         abort(403)
-    if scope is not None and (district is None or district.id not in scope):
-        abort(403)
+    if not can_manage_district(current_user, district.id if district is not None else None):
+        abort(403)  # only city-wide staff may leave a project without a district
     return projects.ProjectInput(
         name=form.name.data, description=form.description.data, stage=form.stage.data, team=team,
         organisation=form.organisation.data, district_id=district.id if district else None,
@@ -102,15 +101,12 @@ def _project_input(form):
     )
 
 
-@bp.route("/projects/new", methods=["GET", "POST"])
-@login_required
-def project_new():
-    _require_staff()
-    form = _project_form()
+def _project_page(project=None):
+    """The form to create (``project`` None) or edit a project, and saving it."""
+    form = _project_form(project)
     if form.validate_on_submit():
         try:
-            project = projects.save_project(db.session, _project_input(form))
-            name = project.name
+            name = projects.save_project(db.session, _project_input(form), project=project).name
             db.session.commit()
         except VolunteerError as error:
             db.session.rollback()
@@ -118,7 +114,14 @@ def project_new():
         else:
             flash(_("The project “%(name)s” has been saved.", name=name), "success")
             return redirect(url_for("volunteers.projects_list"))
-    return render_form("volunteers/project_form.html", form, project=None)
+    return render_form("volunteers/project_form.html", form, project=project)
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def project_new():
+    _require_staff()
+    return _project_page()
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
@@ -129,16 +132,4 @@ def project_edit(project_id):
         abort(404)
     if not access.can_edit_project(current_user, project):
         abort(403)
-    form = _project_form(project)
-    if form.validate_on_submit():
-        try:
-            projects.save_project(db.session, _project_input(form), project=project)
-            name = project.name
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            flash(_("The project “%(name)s” has been saved.", name=name), "success")
-            return redirect(url_for("volunteers.projects_list"))
-    return render_form("volunteers/project_form.html", form, project=project)
+    return _project_page(project)
