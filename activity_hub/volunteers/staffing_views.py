@@ -2,15 +2,15 @@
 import re
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from ..accessibility import skill_label
-from ..auth.accounts import find_user_by_login, organizer_scope
+from ..auth.accounts import find_user_by_login
 from ..db_types import utcnow
+from ..events.event_admin import managed_events_query
 from ..events.models import CANCELLED as EVENT_CANCELLED, Event
 from ..extensions import db
 from . import access, assignments as service, matching
@@ -38,13 +38,10 @@ def staffing_events():
     if not access.is_staff(current_user):
         abort(403)
     now = utcnow()
-    query = (sa.select(Event).options(joinedload(Event.venue), joinedload(Event.district))
+    query = (managed_events_query(current_user).options(joinedload(Event.venue), joinedload(Event.district))
              .where(Event.ends_at >= now - timedelta(days=14), Event.status != EVENT_CANCELLED,
                     Event.category != TRAINING)
              .order_by(Event.starts_at, Event.id).limit(LIST_LIMIT))
-    scope = organizer_scope(current_user)
-    if scope is not None:
-        query = query.where(Event.district_id.in_(scope))
     events = list(db.session.scalars(query).unique())
     return render_template("volunteers/staffing_events.html", events=events, now=now,
                            staffing=staffing_overview(db.session, [e.id for e in events]))
