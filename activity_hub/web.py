@@ -55,6 +55,11 @@ def current_path():
     return request.full_path if request.query_string else request.path
 
 
+def render_form(template, form, **context):
+    """A page with a form: HTTP 400 while the form shows errors (bad input is never a 200), else 200."""
+    return render_template(template, form=form, **context), 400 if form.errors else 200
+
+
 def download(body, filename):
     """A file to save rather than show (type from the name's ending: csv or xlsx), never cached:
     exports can hold personal data."""

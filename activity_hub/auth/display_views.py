@@ -3,7 +3,7 @@
 A blueprint of its own so it can live beside the account pages without sharing
 their file; ``auth/views.py`` registers it through ``EXTRA_BLUEPRINTS``.
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,6 +11,7 @@ from wtforms import BooleanField, HiddenField, RadioField
 
 from .. import display_preferences as prefs
 from ..extensions import db
+from ..web import render_form
 from .models import TEXT_SIZES
 
 bp = Blueprint("display", __name__)
@@ -67,4 +68,4 @@ def preferences():
         response = redirect(safe_next(form.next.data, default=url_for("display.preferences")))
         response.set_cookie(prefs.COOKIE, chosen.cookie_value(), max_age=ONE_YEAR, samesite="Lax", httponly=True)
         return response
-    return render_template("display/preferences.html", form=form), 200 if not form.errors else 400
+    return render_form("display/preferences.html", form)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..districts import District, district_choices
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, normalise_locale, remember_language
-from ..web import home_url
+from ..web import home_url, render_form
 from . import accounts, login_limits
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm
 
@@ -68,7 +68,7 @@ def signup():
             login_user(user)
             flash(_("Your account has been created and you are logged in."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
+    return render_form("auth/signup.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -99,7 +99,7 @@ def login():
         db.session.rollback()
         login_limits.record_failure(account_key, client_address())
         form.password.errors.append(_("The mobile number, e-mail address or password is not right"))
-    return render_template("auth/login.html", form=form), 200 if not form.errors and not form.form_errors else 400
+    return render_form("auth/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -131,7 +131,7 @@ def profile():
         db.session.commit()
         flash(_("Your details have been saved."), "success")
         return remember_language(redirect(url_for("auth.profile")), user.locale)
-    return render_template("auth/profile.html", form=form), 200 if not form.errors else 400
+    return render_form("auth/profile.html", form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -151,7 +151,7 @@ def change_password():
             flash(_("Your password has been changed. Any other devices where you were logged in are now logged out."),
                   "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
+    return render_form("auth/change_password.html", form)
 
 
 # Display preferences live in their own file and blueprint (text size, contrast, motion).

@@ -7,7 +7,7 @@ from ..auth.permissions import roles_required
 from ..extensions import db
 from ..exports import MIMETYPES
 from ..local_time import current_year
-from ..web import download
+from ..web import download, render_form
 from . import target_admin
 from .charts import chart_for
 from .exports import table_csv, tables_xlsx
@@ -116,8 +116,7 @@ def _target_form_page(form, target):
             flash(_("The target “%(label)s” for %(year)s has been saved.", label=saved.label, year=saved.year),
                   "success")
             return redirect(url_for("dashboard.targets", year=saved.year))
-    status = 400 if form.errors else 200
-    return render_template("dashboard/target_form.html", form=form, target=target), status
+    return render_form("dashboard/target_form.html", form, target=target)
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])

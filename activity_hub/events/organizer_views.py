@@ -23,6 +23,7 @@ from .models import CANCELLED, DRAFT, EVENT_STATUSES, PUBLISHED, Event, category
 from .organizer_forms import CancelEventForm, EventForm, EventListFilterForm, SeriesForm
 from .venues import venue_choices
 from ..local_time import moment
+from ..web import render_form
 from .when import event_when
 
 organizer_bp = Blueprint("organize", __name__, url_prefix="/organize", template_folder="templates")
@@ -64,10 +65,6 @@ def district_choices_for_user():
 def _event_form(form_class=EventForm, **kwargs):
     return form_class(district_choices=district_choices_for_user(),
                       venue_choices=venue_choices(_("No venue (online event)")), **kwargs)
-
-
-def _error_status(form):
-    return 400 if form.errors or form.form_errors else 200
 
 
 @organizer_bp.route("/")
@@ -117,7 +114,7 @@ def new_event():
             flash(_("The event has been saved as a draft.") if event.status == DRAFT
                   else _("The event has been published."), "success")
             return redirect(url_for("organize.event", event_id=event.id))
-    return render_template("events/organizer/event_form.html", form=form, event=None), _error_status(form)
+    return render_form("events/organizer/event_form.html", form, event=None)
 
 
 @organizer_bp.route("/events/<int:event_id>")
@@ -153,7 +150,7 @@ def edit_event(event_id):
         else:
             flash(_("Your changes have been saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("organize.event", event_id=event_id))
-    return render_template("events/organizer/event_form.html", form=form, event=event), _error_status(form)
+    return render_form("events/organizer/event_form.html", form, event=event)
 
 
 def _state_change(event_id, action, done_message):
@@ -214,8 +211,7 @@ def cancel_event(event_id):
     active = availability([event.id]).get(event.id)
     counts = event_admin.registration_counts([event.id])[event.id]
     registered = sum(counts.get(s, (0, 0))[0] for s in ("pending", "confirmed", "waitlisted"))
-    return render_template("events/organizer/cancel.html", event=event, form=form, registered=registered,
-                           availability=active), _error_status(form)
+    return render_form("events/organizer/cancel.html", form, event=event, registered=registered, availability=active)
 
 
 @organizer_bp.route("/series/new", methods=["GET", "POST"])
@@ -233,7 +229,7 @@ def new_series():
         else:
             flash(_("%(count)s sessions have been created.", count=len(created)), "success")
             return redirect(url_for("organize.events", when="all"))
-    return render_template("events/organizer/series_form.html", form=form), _error_status(form)
+    return render_form("events/organizer/series_form.html", form)
 
 
 from . import organizer_roster_views, venue_views  # noqa: E402,F401  (routes on organizer_bp)

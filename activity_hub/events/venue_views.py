@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..web import render_form
 from . import venues as venue_service
 from .models import Venue
 from .organizer_forms import VenueForm
@@ -38,8 +39,7 @@ def new_venue():
         if venue is not None:
             flash(_("The venue “%(name)s” has been added.", name=venue.name), "success")
             return redirect(url_for("organize.venues"))
-    return render_template("events/organizer/venue_form.html", form=form, venue=None), \
-        400 if form.errors else 200
+    return render_form("events/organizer/venue_form.html", form, venue=None)
 
 
 @organizer_bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
@@ -58,5 +58,4 @@ def edit_venue(venue_id):
         if saved is not None:
             flash(_("Your changes to “%(name)s” have been saved.", name=saved.name), "success")
             return redirect(url_for("organize.venues"))
-    return render_template("events/organizer/venue_form.html", form=form, venue=venue), \
-        400 if form.errors else 200
+    return render_form("events/organizer/venue_form.html", form, venue=venue)

@@ -7,13 +7,14 @@ from ..auth.permissions import require_role
 from ..db_types import utcnow
 from ..extensions import db
 from ..local_time import current_year
+from ..web import render_form
 from . import assignments as service
 from .briefing import assignment_briefings
 from .errors import VolunteerError
 from .forms import ConfirmForm, DeclineForm
 from .hours import volunteer_year_hours
 from .skills import VOLUNTEER_ROLES
-from .views import apply_error, bp, render_form
+from .views import apply_error, bp
 
 
 def _own_or_404(assignment_id):

@@ -8,13 +8,13 @@ from ..auth.accounts import can_manage_district, organizer_scope
 from ..districts import District
 from ..exports import CSV, MIMETYPES, Sheet, csv_bytes, xlsx_bytes
 from ..extensions import db
-from ..web import download
+from ..web import download, render_form
 from . import access, hours, projects
 from .errors import VolunteerError
 from .forms import ProjectForm
 from .models import AssistanceProject, VolunteerTeam, project_stage_label
 from .team_views import district_choices_for
-from .views import apply_error, bp, render_form, requested_year
+from .views import apply_error, bp, requested_year
 
 EXPORT_KINDS = ("volunteer", "team")
 

@@ -13,13 +13,14 @@ from ..db_types import utcnow
 from ..events.event_admin import managed_events_query
 from ..events.models import CANCELLED as EVENT_CANCELLED, Event
 from ..extensions import db
+from ..web import render_form
 from . import access, assignments as service, matching
 from .coverage import event_coverage, staffing_overview
 from .errors import VolunteerError
 from .forms import AssignForm, ConfirmForm, ServedForm, SuggestionsForm
 from .models import Assignment
 from .training import TRAINING
-from .views import apply_error, bp, event_or_404, render_form
+from .views import apply_error, bp, event_or_404
 
 PICK_RE = re.compile(r"^(\d+):([a-z_]+)$")
 LIST_LIMIT = 100

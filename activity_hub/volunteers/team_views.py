@@ -10,10 +10,11 @@ from ..auth.permissions import require_role
 from ..districts import District
 from ..extensions import db
 from ..local_time import current_year, local_today
+from ..web import render_form
 from . import access, teams as service, training
 from .errors import VolunteerError
 from .forms import ConfirmForm, MemberAddForm, MemberEditForm, QualificationForm, TeamForm
-from .views import apply_error, bp, render_form, requested_year
+from .views import apply_error, bp, requested_year
 
 
 def team_or_404(team_id):

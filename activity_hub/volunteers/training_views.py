@@ -7,11 +7,12 @@ from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
 from ..extensions import db
 from ..local_time import current_year, moment
+from ..web import render_form
 from . import access, training
 from .errors import VolunteerError
 from .forms import AttendanceForm, ConfirmForm, EnrolForm
 from .team_views import managed_team, team_or_404
-from .views import apply_error, bp, event_or_404, render_form, requested_year
+from .views import apply_error, bp, event_or_404, requested_year
 
 
 @bp.route("/teams/<int:team_id>/training/enrol", methods=["GET", "POST"])

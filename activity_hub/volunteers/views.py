@@ -4,7 +4,7 @@ The views themselves live in one module per audience: ``my_views`` (a volunteer'
 own shifts), ``team_views`` (teams, members, training), ``staffing_views``
 (organizers staffing events) and ``report_views`` (hours and projects).
 """
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, request
 
 from ..events.models import Event
 from ..extensions import db
@@ -35,12 +35,6 @@ def apply_error(form, error):
         field.errors = list(field.errors) + [str(error.message)]
     else:
         form.form_errors.append(str(error.message))
-
-
-def render_form(template, form, **context):
-    """Render a page with a form: 400 when the form has errors, 200 otherwise."""
-    status = 400 if (form.errors or form.form_errors) else 200
-    return render_template(template, form=form, **context), status
 
 
 def requested_year():
