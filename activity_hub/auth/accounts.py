@@ -173,9 +173,14 @@ def set_default_needs(user, codes, note=""):
     user.default_needs_note = (note or "").strip()
 
 
+def is_logged_in(user):
+    """A real account: not None and not Flask-Login's anonymous user."""
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
 def organizer_scope(user):
     """Districts an organizer manages: None for city-wide (or admin), a set of ids, or an empty set."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_logged_in(user):
         return set()
     if user.is_admin:
         return None

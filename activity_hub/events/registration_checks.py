@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..accessibility import NEED_CODES, clean_need_codes
-from ..auth.accounts import can_manage_district
+from ..auth.accounts import can_manage_district, is_logged_in
 from ..db_types import utcnow
 from ..extensions import db
 from .models import ACTIVE_STATUSES, CANCELLED, COMPLETED, PUBLISHED, Registration
@@ -124,6 +124,6 @@ def require_manager(user, event):
 
 def can_see_registration(user, registration):
     """The resident themself, the event's organizers and administrators."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_logged_in(user):
         return False
     return user.id == registration.user_id or can_manage_district(user, registration.event.district_id)

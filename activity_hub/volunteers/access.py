@@ -4,29 +4,25 @@ Team leaders manage their own team; organizers the teams and events of the
 districts they manage (city-wide organizers and admins: all). Volunteers see
 their own assignments and nothing else of this domain.
 """
-from ..auth.accounts import can_manage_district
+from ..auth.accounts import can_manage_district, is_logged_in
 from ..auth.models import ADMIN, ORGANIZER, TEAM_LEADER, VOLUNTEER
 
 
-def _logged_in(user):
-    return user is not None and getattr(user, "is_authenticated", False)
-
-
 def is_staff(user):
-    return _logged_in(user) and user.has_role(ORGANIZER, ADMIN)
+    return is_logged_in(user) and user.has_role(ORGANIZER, ADMIN)
 
 
 def is_volunteer(user):
-    return _logged_in(user) and user.has_role(VOLUNTEER, TEAM_LEADER)
+    return is_logged_in(user) and user.has_role(VOLUNTEER, TEAM_LEADER)
 
 
 def can_see_team_list(user):
-    return _logged_in(user) and user.has_role(TEAM_LEADER, ORGANIZER, ADMIN)
+    return is_logged_in(user) and user.has_role(TEAM_LEADER, ORGANIZER, ADMIN)
 
 
 def can_manage_team(user, team):
     """Members, skills, qualifications and training enrolment of ``team``."""
-    if not _logged_in(user):
+    if not is_logged_in(user):
         return False
     if is_staff(user) and can_manage_district(user, team.district_id):
         return True
