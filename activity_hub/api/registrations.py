@@ -164,7 +164,5 @@ def check_in(event_id):
         registration = db.session.get(Registration, data["registration_id"])
         if registration is None:
             raise not_found()
-    if registration.event_id != event_id:
-        raise ApiError(409, "wrong_event", _("This registration is for another event."))
-    registration = service.check_in(registration.id, user)
+    registration = service.check_in(registration.id, user, event_id=event_id)
     return roster_entry_json(RosterEntry(registration, None))

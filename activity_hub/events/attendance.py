@@ -14,8 +14,11 @@ from .registration_checks import RegistrationRefused, require_manager
 
 
 @refusal_rolls_back
-def check_in(registration_id, by_user):
-    """Record that a confirmed resident has arrived; checking in twice changes nothing. Returns it."""
+def check_in(registration_id, by_user, event_id=None):
+    """Record that a confirmed resident has arrived; checking in twice changes nothing. Returns it.
+
+    ``event_id`` is the event whose door the resident is at: a code for another event is refused.
+    """
     registration = db.session.execute(
         sa.select(Registration).where(Registration.id == registration_id).with_for_update()
         .execution_options(populate_existing=True)
@@ -24,6 +27,8 @@ def check_in(registration_id, by_user):
         raise RegistrationRefused("not_found", _("This registration does not exist."))
     event = registration.event
     require_manager(by_user, event)
+    if event_id is not None and registration.event_id != event_id:
+        raise RegistrationRefused("wrong_event", _("This registration is for another event."))
     if event.status == CANCELLED:
         raise RegistrationRefused("event_cancelled", _("This event has been cancelled."))
     if registration.status != CONFIRMED:

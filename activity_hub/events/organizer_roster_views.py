@@ -153,11 +153,13 @@ def check_in(event_id):
     event = managed_event(event_id)
     if request.method == "POST":
         registration = db.session.get(Registration, request.form.get("registration_id", type=int) or 0)
-        if registration is None or registration.event_id != event.id:
+        if registration is None:
             abort(404)
         try:
-            reg.check_in(registration.id, acting_user())
+            reg.check_in(registration.id, acting_user(), event_id=event.id)
         except reg.RegistrationRefused as refused:
+            if refused.code == "wrong_event":
+                abort(404)
             flash(refused.message, "error")
         else:
             flash(_checked_in_message(registration), "success")
