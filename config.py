@@ -30,6 +30,12 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Prefix of every Redis key, so one Redis server can serve several sites.
     REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "activity_hub:")
+    # Flask-Caching: Redis when REDIS_URL is set (one cache for every process and host), otherwise each
+    # worker keeps its own in memory. What is cached, and for how long, is said where it is cached.
+    CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_KEY_PREFIX = REDIS_KEY_PREFIX + "cache:"
+    CACHE_DEFAULT_TIMEOUT = 300
     # Number of reverse proxies (load balancer, nginx) in front of the app. Their
     # X-Forwarded-For / -Proto headers are trusted only when this is set; without it
     # every visitor behind a proxy shares the proxy's address and its login limit.
@@ -71,6 +77,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+    # Tests see every change at once; tests of a cache switch it on for their own app.
+    CACHE_TYPE = "NullCache"
+    CACHE_NO_NULL_WARNING = True
     # Cheap password hashing: the same code path, a fraction of the time.
     PASSWORD_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, cache, csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PACKAGE_DIR.parent
@@ -67,6 +67,7 @@ def _init_extensions(app):
         configure_engine_events(db.engine)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

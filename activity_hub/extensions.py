@@ -1,5 +1,6 @@
 """Extension objects, created unbound and initialised in ``create_app``."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,3 +21,6 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Rendered fragments and computed figures with a time-to-live: Redis when REDIS_URL is set (shared by
+# every process and host), else each worker's own memory. See config.Config.CACHE_*.
+cache = Cache()
