@@ -32,6 +32,10 @@ SCALES = {
 }
 
 
+SCENARIOS = ("catalogue_html", "api_events", "event_page", "api_register", "hot_event", "feed_full",
+             "feed_conditional", "dashboard")
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=SCALES, default="small")
@@ -42,7 +46,13 @@ def parse(argv):
     parser.add_argument("--reuse", action="store_true", help="keep the database as it is (already seeded)")
     parser.add_argument("--output", help="JSON file (default bench/results/<scale>.json and latest.json)")
     parser.add_argument("--log-dir", default="/tmp/ah_bench_logs")
-    return parser.parse_args(argv)
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=None, metavar="NAME,NAME",
+                        help=f"run only these scenarios (of {', '.join(SCENARIOS)}); the floor is always measured")
+    options = parser.parse_args(argv)
+    unknown = (options.only or set()) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
+    return options
 
 
 def run_benchmark(options, out=lambda message: print(message, flush=True)):
@@ -85,47 +95,59 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
     measure_floor()
     out("floor measured; starting the app")
     measured = {}
+    wanted = (lambda name: name in options.only) if options.only else (lambda name: True)
+    feed_body = None
     with Pair("activity_hub:create_app()", options.workers, env, log_dir, "/static/css/site.css") as pair:
         bases = pair.bases
         short = dict(measure, cpu=pair.cpu_seconds)
-        measured["catalogue_html"] = closed_loop("catalogue_html", bases, scenarios.catalogue_pages(), c, **short)
-        measured["api_events"] = closed_loop("api_events", bases, scenarios.api_listing(), c, **short)
-        measured["event_page"] = closed_loop("event_page", bases, scenarios.event_pages(fixtures.public_events), c,
-                                             **short)
-        measured["api_register"] = closed_loop(
-            "api_register", bases, scenarios.api_registrations(fixtures.registration_tokens,
-                                                               fixtures.registration_events), c, **short)
-        out("hot event …")
-        hot = run_hot_event(bases, fixtures.hot_event_id, fixtures.hot_tokens, cpu=pair.cpu_seconds)
-        measured["hot_event"] = hot
-        try:
-            results["hot_event_check"] = check_hot_event(fixtures.app, fixtures.hot_event_id, spec["hot_residents"],
-                                                         spec["hot_places"], hot)
-        except HotEventFailed as failure:
-            results["hot_event_check"] = {"ok": False, "problems": [str(failure)]}
-            raise
-        finally:
-            results.setdefault("scenarios_so_far", list(measured))
-        out("feeds …")
-        etags, feed_body = {}, None
-        for base in bases:
-            status, headers, body = fetch(base, "/calendar/events.ics")
-            if status != 200:
-                raise RuntimeError(f"public feed answered {status}")
-            etags[base], feed_body = headers["ETag"], body
-        measured["feed_full"] = closed_loop("feed_full", bases, scenarios.full_feed(2), 1, duration=600, warmup=0,
-                                            cpu=pair.cpu_seconds)
-        measured["feed_conditional"] = closed_loop("feed_conditional", bases, scenarios.conditional_feed(etags), c,
-                                                   **short)
-        cookie = login(bases[0], "scale-organizer@activity-hub.local", "scale-pass-2026")
-        measured["dashboard"] = closed_loop("dashboard", bases, scenarios.dashboard(cookie), c, **short)
+        if wanted("catalogue_html"):
+            measured["catalogue_html"] = closed_loop("catalogue_html", bases, scenarios.catalogue_pages(), c, **short)
+        if wanted("api_events"):
+            measured["api_events"] = closed_loop("api_events", bases, scenarios.api_listing(), c, **short)
+        if wanted("event_page"):
+            measured["event_page"] = closed_loop("event_page", bases, scenarios.event_pages(fixtures.public_events),
+                                                 c, **short)
+        if wanted("api_register"):
+            measured["api_register"] = closed_loop(
+                "api_register", bases, scenarios.api_registrations(fixtures.registration_tokens,
+                                                                   fixtures.registration_events), c, **short)
+        if wanted("hot_event"):
+            out("hot event …")
+            hot = run_hot_event(bases, fixtures.hot_event_id, fixtures.hot_tokens, cpu=pair.cpu_seconds)
+            measured["hot_event"] = hot
+            try:
+                results["hot_event_check"] = check_hot_event(fixtures.app, fixtures.hot_event_id,
+                                                             spec["hot_residents"], spec["hot_places"], hot)
+            except HotEventFailed as failure:
+                results["hot_event_check"] = {"ok": False, "problems": [str(failure)]}
+                raise
+            finally:
+                results.setdefault("scenarios_so_far", list(measured))
+        if wanted("feed_full") or wanted("feed_conditional"):
+            out("feeds …")
+            etags = {}
+            for base in bases:
+                status, headers, body = fetch(base, "/calendar/events.ics")
+                if status != 200:
+                    raise RuntimeError(f"public feed answered {status}")
+                etags[base], feed_body = headers["ETag"], body
+            if wanted("feed_full"):
+                measured["feed_full"] = closed_loop("feed_full", bases, scenarios.full_feed(2), 1, duration=600,
+                                                    warmup=0, cpu=pair.cpu_seconds)
+            if wanted("feed_conditional"):
+                measured["feed_conditional"] = closed_loop("feed_conditional", bases,
+                                                           scenarios.conditional_feed(etags), c, **short)
+        if wanted("dashboard"):
+            cookie = login(bases[0], "scale-organizer@activity-hub.local", "scale-pass-2026")
+            measured["dashboard"] = closed_loop("dashboard", bases, scenarios.dashboard(cookie), c, **short)
         results["worker_rss_mb"] = pair.worker_rss_mb()
     results.pop("scenarios_so_far", None)
     if options.scale != "tiny":  # the tiny run (a test) measures the floor once, to stay short
         out("floor again …")
         measure_floor()
-    results["icalendar_alone"] = time_icalendar_alone(feed_body)
-    results["feed_events"] = results["icalendar_alone"]["events"]
+    if feed_body is not None:
+        results["icalendar_alone"] = time_icalendar_alone(feed_body)
+        results["feed_events"] = results["icalendar_alone"]["events"]
 
     results["floor_runs"] = [{k: v.summary() for k, v in run.items()} for run in floors]
     results["floor"] = {}
@@ -156,8 +178,12 @@ def main(argv=None):
         return 2
     print()
     print(report.table(results))
-    outputs = [options.output] if options.output else [report.RESULTS / f"{options.scale}.json",
-                                                        report.RESULTS / "latest.json"]
+    if options.output:
+        outputs = [options.output]
+    elif options.only:  # a partial run never replaces the full results kept in bench/results
+        outputs = [Path(options.log_dir) / f"{options.scale}-only.json"]
+    else:
+        outputs = [report.RESULTS / f"{options.scale}.json", report.RESULTS / "latest.json"]
     for path in outputs:
         report.save(results, path)
     print(f"\nwritten: {', '.join(str(p) for p in outputs)}")
