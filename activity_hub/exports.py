@@ -12,9 +12,6 @@ import csv
 import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 CSV, XLSX = "csv", "xlsx"
 MIMETYPES = {
     CSV: "text/csv; charset=utf-8",
@@ -67,6 +64,10 @@ def _sheet_name(title, used):
 
 def xlsx_bytes(sheets, title=""):
     """An XLSX workbook of ``sheets`` (Sheet), in order; ``title`` becomes the document's title."""
+    # Imported here: openpyxl adds ~30 MB to a worker, and only downloads need it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     if title:

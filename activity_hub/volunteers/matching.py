@@ -19,10 +19,8 @@ pairs are dropped and their places reported as unfilled.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
 import sqlalchemy as sa
 from flask_babel import gettext as _, ngettext
-from scipy.optimize import linear_sum_assignment
 
 from ..accessibility import skill_label
 from ..auth.models import User
@@ -93,6 +91,11 @@ def solve(slots, candidates, in_district, load):
     volunteer_ids = sorted(candidates)
     if not slots or not volunteer_ids:
         return []
+    # Imported here, not at the top: SciPy adds ~70 MB to every worker that loads it, and only
+    # the organizers' suggestion page needs it.
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     n = len(slots)
     busiest = max((load.get(v, 0) for v in volunteer_ids), default=0)
     district_weight = n + 1.0
