@@ -75,22 +75,20 @@ def completed_in_year(year):
     return sa.and_(Event.status == COMPLETED, in_year(Event.starts_at, year))
 
 
-def need_met(event_id, code):
-    """SQL truth of "need ``code`` of a registration at event ``event_id`` was met"."""
-    provided = (
-        sa.exists().where(EventProvision.event_id == event_id, EventProvision.code == code)
-        .correlate_except(EventProvision)
-    )
-    skills = {need.code: need.volunteer_skill for need in NEEDS if need.volunteer_skill}
-    covered = (
-        sa.exists().where(
-            Assignment.event_id == event_id,
-            Assignment.status == ACCEPTED,
-            Assignment.skill == sa.case(skills, value=code, else_=None),
+def met_needs(year):
+    """(event_id, code) of every need met at the completed events of ``year``, each pair once:
+    the event lists the need among its provisions, or an accepted volunteer assignment at the
+    event is for the skill the need calls for. Joined to the needs asked for (rather than tested
+    row by row), so the database reads each event's provisions and assignments once."""
+    completed = sa.select(Event.id).where(completed_in_year(year))
+    provided = sa.select(EventProvision.event_id, EventProvision.code).where(EventProvision.event_id.in_(completed))
+    covered = [
+        sa.select(Assignment.event_id, sa.literal(need.code, sa.String).label("code")).where(
+            Assignment.event_id.in_(completed), Assignment.status == ACCEPTED, Assignment.skill == need.volunteer_skill,
         )
-        .correlate_except(Assignment)
-    )
-    return sa.or_(provided, covered)
+        for need in NEEDS if need.volunteer_skill
+    ]
+    return sa.union(provided, *covered).subquery("met_needs")
 
 
 # -- the figures of a year -------------------------------------------------------------------
@@ -191,26 +189,29 @@ def collect_year_figures(session, year):
     )
     figures.held = [HeldGroup(c, d, int(m), int(n), int(a or 0), int(p or 0)) for c, d, m, n, a, p in rows]
 
-    met = need_met(Event.id, RegistrationNeed.code)
-    rows = session.execute(
-        sa.select(RegistrationNeed.code, sa.func.count(), sa.func.sum(sa.case((met, 1), else_=0)))
+    met = met_needs(year)
+    asked_needs = (
+        sa.select(Registration.id.label("registration_id"), RegistrationNeed.code, met.c.code.label("met_code"))
         .join(Registration, Registration.id == RegistrationNeed.registration_id)
         .join(Event, Event.id == Registration.event_id)
+        .outerjoin(met, sa.and_(met.c.event_id == Event.id, met.c.code == RegistrationNeed.code))
         .where(attended(), completed_in_year(year))
-        .group_by(RegistrationNeed.code)
+        .subquery()
     )
-    figures.needs = {code: (int(asked), int(met_count or 0)) for code, asked, met_count in rows}
+    rows = session.execute(
+        sa.select(asked_needs.c.code, sa.func.count(), sa.func.count(asked_needs.c.met_code))
+        .group_by(asked_needs.c.code)
+    )
+    figures.needs = {code: (int(asked), int(met_count)) for code, asked, met_count in rows}
 
-    other_need = sa.orm.aliased(RegistrationNeed)
-    unmet = sa.exists().where(
-        other_need.registration_id == Registration.id, sa.not_(need_met(Event.id, other_need.code))
+    per_registration = (
+        sa.select(sa.func.count().label("asked"), sa.func.count(asked_needs.c.met_code).label("met"))
+        .group_by(asked_needs.c.registration_id)
+        .subquery()
     )
-    asked_any = sa.exists().where(RegistrationNeed.registration_id == Registration.id)
     with_needs, all_met = session.execute(
-        sa.select(sa.func.count(), sa.func.sum(sa.case((unmet, 0), else_=1)))
-        .select_from(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(attended(), completed_in_year(year), asked_any)
+        sa.select(sa.func.count(), sa.func.sum(sa.case((per_registration.c.met == per_registration.c.asked, 1),
+                                                       else_=0)))
     ).one()
     figures.registrations_with_needs, figures.registrations_all_met = int(with_needs), int(all_met or 0)
 

@@ -146,3 +146,19 @@ def test_progress_of_targets(plan):
     assert (jobs.actual, jobs.percent, jobs.reached, jobs.bar_percent) == (1250, 125, True, 100)
     assert (later.actual, later.percent, later.reached) == (None, None, False)
     assert legal.definition is MEASURES["legal_sessions_held"].definition
+
+
+def test_a_need_met_several_ways_counts_once(plan):
+    # Provided by the event and covered by two accepted volunteers: still one need met.
+    event = plan.event(provisions=["sighted_guide"])
+    plan.attend(event, needs=["sighted_guide"])
+    plan.attend(event, needs=["sighted_guide", "braille"])
+    plan.assignment(event, skill="sighted_guide", status="accepted")
+    plan.assignment(event, skill="sighted_guide", status="accepted")
+    db.session.commit()
+
+    figures = collect_year_figures(db.session, 2021)
+
+    assert figures.needs == {"sighted_guide": (2, 2), "braille": (1, 0)}
+    assert figures.registrations_with_needs == 2
+    assert measure(figures, "registrations_needs_met") == 1
