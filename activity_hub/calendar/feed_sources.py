@@ -1,7 +1,8 @@
 """What each calendar feed contains, and the one cheap query that tells whether it changed.
 
 A feed is described by a ``FeedScope``. ``feed_version`` answers "has it changed?" with a
-single aggregate query (so conditional requests are answered without building anything);
+single aggregate query (so conditional requests are answered without building anything, and each
+worker remembers the answer for a few seconds: see ``version_cache``);
 ``feed_entries`` loads the entries in a fixed number of queries, however many events there
 are. Both apply the same filter and the same time window, so the version changes exactly
 when the entries can.

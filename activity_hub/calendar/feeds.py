@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from flask import current_app
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 
 from ..accessibility import need_label
 from ..districts import DISTRICTS
@@ -77,7 +77,7 @@ def feed_version(scope, now, variant=""):
     bytes (the language, the host in links): a different variant is a different ETag."""
     stats = feed_stats(scope, now)
     parts = [
-        FORMAT_VERSION, repr(scope), variant, str(get_locale()), current_app.config["CALENDAR_HOST"],
+        FORMAT_VERSION, repr(scope), variant, current_app.config["CALENDAR_HOST"],
         str(stats.count), str(stats.max_id),
         stats.max_updated.isoformat() if stats.max_updated else "",
         stats.last_dropped.isoformat() if stats.last_dropped else "",

@@ -1,5 +1,5 @@
 """iCalendar feeds: one event's .ics, public feeds, personal feeds, and the page of secret links."""
-from contextlib import nullcontext
+from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale, get_locale, lazy_gettext as _l
@@ -9,9 +9,9 @@ from werkzeug.routing import BuildError
 
 from ..db_types import utcnow
 from ..events.models import CATEGORIES, category_label
-from ..i18n import normalise_locale
+from ..i18n import normalise_locale, select_locale
 from ..locale_text import pick
-from . import feeds
+from . import feeds, version_cache
 from .feed_tokens import feed_links, issue_feed_link, resolve_feed_link
 from .forms import FeedLinkForm
 from .models import ASSIGNMENTS, REGISTRATIONS
@@ -27,6 +27,11 @@ KIND_DESCRIPTIONS = {
                       "are marked as tentative."),
     ASSIGNMENTS: _l("Your volunteer shifts. Proposed shifts are marked as tentative until you accept them."),
 }
+
+
+@bp.record_once
+def _version_ttl_setting(state):
+    state.app.config.setdefault(version_cache.TTL_SETTING, version_cache.default_ttl(state.app))
 
 
 def event_page_url(event_id):
@@ -46,30 +51,43 @@ def _not_modified(version):
     return False
 
 
+def _headers(version, *, personal, vary_cookie, download_name):
+    headers = {"ETag": f'"{version.etag}"'}
+    if version.last_modified is not None:
+        headers["Last-Modified"] = http_date(version.last_modified)
+    if personal:
+        headers["Cache-Control"] = "private, no-cache"
+        headers["X-Robots-Tag"] = "noindex, nofollow"
+    else:
+        headers["Cache-Control"] = "public, max-age=300"
+    if vary_cookie:
+        headers["Vary"] = "Cookie"
+    if download_name:
+        headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
+    return headers
+
+
 def _serve(scope, *, locale=None, personal=False, download_name=None):
-    """Answer a feed request: 304 from the aggregate alone, else build the document."""
-    locale = locale or normalise_locale(request.args.get("lang"))
-    with force_locale(locale) if locale else nullcontext():
-        now = utcnow()
-        version = feeds.feed_version(scope, now, variant=request.host_url)
-        if download_name and version.empty:
-            abort(404)
-        headers = {"ETag": f'"{version.etag}"'}
-        if version.last_modified is not None:
-            headers["Last-Modified"] = http_date(version.last_modified)
-        if personal:
-            headers["Cache-Control"] = "private, no-cache"
-            headers["X-Robots-Tag"] = "noindex, nofollow"
-        else:
-            headers["Cache-Control"] = "public, max-age=300"
-        if not locale:
-            headers["Vary"] = "Cookie"
-        if download_name:
-            headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
-        if _not_modified(version):
-            return Response(status=304, headers=headers)
+    """Answer a feed request: 304 from the version alone (remembered by this worker for a few
+    seconds, see version_cache), else read the version afresh and build the document."""
+    explicit_locale = locale or normalise_locale(request.args.get("lang"))
+    locale = explicit_locale or select_locale()
+    # The host in links is part of the document (and so of the version): the key names it cheaply.
+    key = (scope, locale, request.scheme, request.host, request.root_path)
+    headers = partial(_headers, personal=personal, vary_cookie=not explicit_locale, download_name=download_name)
+    version = version_cache.remembered(key)
+    if version is not None and not (download_name and version.empty) and _not_modified(version):
+        return Response(status=304, headers=headers(version))
+    now = utcnow()
+    version = feeds.feed_version(scope, now, variant=f"{locale}\x1f{request.host_url}")
+    version_cache.remember(key, version)
+    if download_name and version.empty:
+        abort(404)
+    if _not_modified(version):
+        return Response(status=304, headers=headers(version))
+    with force_locale(locale):
         body = feeds.build_feed(scope, now, event_page_url)
-    return Response(body, status=200, headers=headers, content_type=CALENDAR_MIMETYPE)
+    return Response(body, status=200, headers=headers(version), content_type=CALENDAR_MIMETYPE)
 
 
 @bp.route("/events/<int(max=2147483647):event_id>.ics")

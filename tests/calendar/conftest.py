@@ -135,3 +135,22 @@ def register(app):
             return registration.id
 
     return make
+
+
+@pytest.fixture
+def remembered_versions(app, monkeypatch):
+    """Feed versions remembered for 5 seconds on a clock the test moves: ``clock.advance(seconds)``."""
+    from activity_hub.calendar import version_cache
+
+    class Clock:
+        now = 1000.0
+
+        def advance(self, seconds):
+            self.now += seconds
+
+    clock = Clock()
+    monkeypatch.setattr(version_cache, "clock", lambda: clock.now)
+    monkeypatch.setitem(app.config, version_cache.TTL_SETTING, 5)
+    yield clock
+    with app.app_context():
+        version_cache.forget_all()
