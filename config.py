@@ -36,6 +36,8 @@ class Config:
     CACHE_REDIS_URL = REDIS_URL
     CACHE_KEY_PREFIX = REDIS_KEY_PREFIX + "cache:"
     CACHE_DEFAULT_TIMEOUT = 300
+    # How long the catalogue's rendered results may be reused (events/catalogue_page.py); 0: never.
+    CATALOGUE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_CACHE_SECONDS", 10))
     # Number of reverse proxies (load balancer, nginx) in front of the app. Their
     # X-Forwarded-For / -Proto headers are trusted only when this is set; without it
     # every visitor behind a proxy shares the proxy's address and its login limit.

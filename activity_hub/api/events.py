@@ -14,7 +14,7 @@ from ..extensions import db
 from . import service_errors  # noqa: F401  (registers the service error handlers)
 from .framework import Routes, json_body, not_found, query_args, require_user
 from .schema import Field, Fields
-from .serializers import event_json, page_json
+from .serializers import event_json, event_page_json
 
 OPENAPI_PATHS = {}
 route = Routes(OPENAPI_PATHS, tag="Events")
@@ -60,7 +60,8 @@ CATALOGUE_QUERY = Fields({
        response="EventPage", auth="none")
 def list_events():
     """Published (and cancelled or completed) events, sorted by start, paged. The number of
-    database queries does not grow with the page size."""
+    database queries does not grow with the page size, nor the count's cost with the number of
+    events: `total` is exact up to 200 matches past this page (`total_exact`), else a lower bound."""
     args = query_args(CATALOGUE_QUERY)
     filters = catalogue.CatalogueFilters(
         q=args.get("q", ""), category=args.get("category"), district=args.get("district"),
@@ -69,7 +70,7 @@ def list_events():
     found = catalogue.search_events(filters, page=args.get("page", 1),
                                     per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
     items = [event_json(event, found.availability[event.id]) for event in found.items]
-    return page_json(items, found.total, found.page, found.per_page)
+    return event_page_json(items, found)
 
 
 @route("GET", "/events/<int:event_id>", summary="One event, with its places and provisions",

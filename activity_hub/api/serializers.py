@@ -218,6 +218,12 @@ def page_json(items, total, page, per_page):
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
+def event_page_json(items, found):
+    """A page of the catalogue (``catalogue.CataloguePage``): ``total`` is exact when
+    ``total_exact``, else a lower bound (the count stops 200 matches past this page)."""
+    return {**page_json(items, found.total, found.page, found.per_page), "total_exact": found.total_exact}
+
+
 def _ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -299,7 +305,9 @@ def _page_of(name):
 SCHEMAS = {
     "Event": _object(EVENT_PROPERTIES),
     "EventDetail": _object(EVENT_DETAIL_PROPERTIES),
-    "EventPage": _page_of("Event"),
+    "EventPage": _object({**_page_of("Event")["properties"], "total_exact": {
+        "type": "boolean",
+        "description": "False when there are more matches than `total` (counted up to 200 past this page)."}}),
     "Registration": _object(REGISTRATION_PROPERTIES),
     "MyRegistration": _object(
         {**REGISTRATION_PROPERTIES, "event": EVENT_BRIEF,

@@ -4,6 +4,10 @@ The HTML catalogue and ``GET /api/v1/events`` both call ``search_events``. It ru
 fixed number of queries whatever the number of events and registrations: the count,
 the page of events (venue, district and series joined), their provisions (one
 select-in query) and their places (one grouped query).
+
+The count stops at ``COUNT_AHEAD`` matches past the page shown, so its cost does not grow
+with the city's events: "more than 200 events found" is exact enough to page on, and a
+search that matches half the city does not read half the city to say so.
 """
 import math
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_SEARCH_LENGTH = 100
 MAX_SEARCH_TERMS = 5
+COUNT_AHEAD = 200  # matches counted beyond the start of the page shown (10 pages of 20)
 
 
 @dataclass
@@ -51,9 +56,11 @@ class CataloguePage:
     page: int
     per_page: int
     availability: dict = field(default_factory=dict)
+    total_exact: bool = True  # False: there are more than ``total`` matches (the count stopped there)
 
     @property
     def pages(self):
+        """Pages known to exist (more may follow when ``total_exact`` is False)."""
         return max(1, math.ceil(self.total / self.per_page))
 
     @property
@@ -121,12 +128,22 @@ def clamp_paging(page, per_page):
     return page, per_page
 
 
+def count_matches(conditions, limit):
+    """How many events match, counting at most ``limit + 1`` of them (cost bounded by ``limit``)."""
+    matches = sa.select(Event.id).where(*conditions).limit(limit + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(matches))
+
+
 def search_events(filters=None, page=1, per_page=DEFAULT_PER_PAGE, now=None):
-    """One page of public events, sorted by start, with the total and each event's places."""
+    """One page of public events, sorted by start, with the number of matches (exact up to
+    ``COUNT_AHEAD`` past this page, else a lower bound) and each event's places."""
     filters = filters or CatalogueFilters()
     page, per_page = clamp_paging(page, per_page)
     conditions = catalogue_conditions(filters, now)
-    total = db.session.scalar(sa.select(sa.func.count(Event.id)).where(*conditions))
+    limit = (page - 1) * per_page + COUNT_AHEAD
+    total = count_matches(conditions, limit)
+    total_exact = total <= limit
+    total = min(total, limit)
     items = []
     if total and (page - 1) * per_page < total:
         items = list(db.session.scalars(
@@ -138,4 +155,5 @@ def search_events(filters=None, page=1, per_page=DEFAULT_PER_PAGE, now=None):
             .offset((page - 1) * per_page)
         ).unique())
     places = availability(event.id for event in items)
-    return CataloguePage(items=items, total=total or 0, page=page, per_page=per_page, availability=places)
+    return CataloguePage(items=items, total=total or 0, page=page, per_page=per_page, availability=places,
+                         total_exact=total_exact)

@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload
 from ..accessibility import VENUE_FEATURES, feature_label, need_label
 from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
-from ..districts import all_districts
 from ..extensions import db
-from . import catalogue, registration
+from . import registration
+from .catalogue_page import catalogue_results
 from .checkin_tokens import checkin_qr_svg
-from .forms import CatalogueFilterForm, RegistrationForm, parsed_date
+from .forms import RegistrationForm
 from .models import (
     CONFIRMED, DRAFT, PENDING, REJECTED, WAITLISTED, Event, Registration, Venue, category_label, event_status_label,
     registration_status_label,
@@ -73,22 +73,9 @@ def load_registration(registration_id):
 @bp.route("/events", endpoint="catalogue")
 @bp.route("/", endpoint="catalogue")
 def catalogue_page():
-    districts = all_districts(db.session)
-    form = CatalogueFilterForm(request.args, district_choices=[(d.code, d.name) for d in districts])
-    valid = form.validate()
-
-    def usable(field):  # a filter with a mistake in it is shown with its message, not applied
-        return (field.data or None) if not field.errors else None
-
-    filters = catalogue.CatalogueFilters(
-        q=usable(form.q) or "", category=usable(form.category), district=usable(form.district),
-        provision=usable(form.provision), date_from=parsed_date(form.date_from), date_to=parsed_date(form.date_to),
-    )
-    page = catalogue.search_events(filters, request.args.get("page", 1), request.args.get("per_page", 20))
-    kept = {key: value for key, value in request.args.items(multi=True) if key != "page" and value}
-    return render_template(
-        "events/catalogue.html", form=form, filters=filters, result=page, query_args=kept,
-    ), 200 if valid else 400
+    """The filters and results may be a few seconds old (catalogue_page.py says why and how long)."""
+    title, results_html, status = catalogue_results()
+    return render_template("events/catalogue.html", page_title=title, results_html=results_html), status
 
 
 # --- one event ------------------------------------------------------------------------------

@@ -235,3 +235,71 @@ def test_the_catalogue_page_runs_the_same_queries_for_10_and_200_events(app, cli
     small_filtered = count_queries(app, lambda: client.get("/events?q=批量&provision=captions&per_page=100"))
     large_filtered = count_queries(app, lambda: client.get("/events?q=批量&provision=captions&page=2&per_page=100"))
     assert len(small_filtered) == len(large_filtered)
+
+
+def test_the_count_stops_200_matches_past_the_page_and_says_more_than(app, client, make_event, monkeypatch):
+    """The count's cost does not grow with the city's events: it stops COUNT_AHEAD past the page."""
+    from activity_hub.events import catalogue
+
+    monkeypatch.setattr(catalogue, "COUNT_AHEAD", 4)
+    for day in range(9):
+        make_event(title=f"计数{day}", starts_in=timedelta(days=day + 1))
+    with app.app_context():
+        first = search_events(CatalogueFilters(), page=1, per_page=2)
+        assert (first.total, first.total_exact, first.pages, first.has_next) == (4, False, 2, True)
+        fourth = search_events(CatalogueFilters(), page=4, per_page=2)     # counts up to 6 + 4 = 10 >= 9
+        assert (fourth.total, fourth.total_exact, fourth.pages) == (9, True, 5)
+    html = client.get("/events?per_page=2&page=2").get_data(as_text=True)
+    assert "找到超过 6 个活动" in html and "共超过 3 页" in html   # counted to page 1 + 4 more
+    assert "page=3" in html                                            # the next page is linked
+    body = client.get("/api/v1/events?per_page=2").get_json()
+    assert (body["total"], body["total_exact"], len(body["items"])) == (4, False, 2)
+    last = client.get("/api/v1/events?per_page=5&page=2").get_json()          # counts up to 5 + 4 = 9
+    assert (last["total"], last["total_exact"], len(last["items"])) == (9, True, 4)
+
+
+@pytest.fixture
+def cached_client(app, database_url):
+    """A second app on the same database with the catalogue cache on (tests switch it off)."""
+    from activity_hub import create_app
+
+    cached = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, CACHE_TYPE="SimpleCache",
+                        CATALOGUE_CACHE_SECONDS=10)
+    return cached.test_client()
+
+
+def test_the_catalogue_cache_shows_a_change_after_its_time_to_live(app, cached_client, make_event, move_event,
+                                                                   monkeypatch):
+    import cachelib.simple
+
+    event_id = make_event(title="旧标题活动")
+    assert "旧标题活动" in cached_client.get("/events").get_data(as_text=True)
+    move_event(event_id, title="新标题活动")
+    assert "旧标题活动" in cached_client.get("/events").get_data(as_text=True)   # up to 10 s old, by design
+    assert "新标题活动" in cached_client.get("/events?category=culture").get_data(as_text=True)  # other filters: own entry
+    now = cachelib.simple.time()
+    monkeypatch.setattr(cachelib.simple, "time", lambda: now + 11)
+    assert "新标题活动" in cached_client.get("/events").get_data(as_text=True)
+
+
+def test_the_catalogue_cache_shares_no_user_and_keeps_languages_apart(app, cached_client, make_event, make_user,
+                                                                      log_in):
+    make_event(title="共享活动")
+    someone = make_user(name="张秘密")
+    log_in(cached_client, someone)
+    mine = cached_client.get("/events").get_data(as_text=True)
+    assert "张秘密" in mine and "共享活动" in mine
+    cached_client.delete_cookie("session")
+    anonymous = cached_client.get("/events").get_data(as_text=True)
+    assert "共享活动" in anonymous and "张秘密" not in anonymous and 'name="csrf_token"' not in anonymous
+    cached_client.set_cookie("lang", "en")
+    english = cached_client.get("/events").get_data(as_text=True)
+    assert "Find events" in english and "查找活动" not in english
+    bad = cached_client.get("/events?date_from=tomorrow")
+    assert bad.status_code == 400 and cached_client.get("/events?date_from=tomorrow").status_code == 400
+
+
+def test_a_cached_catalogue_page_asks_the_database_nothing(app, cached_client, make_event):
+    make_event(title="缓存活动")
+    cached_client.get("/events?category=culture")
+    assert count_queries(app, lambda: cached_client.get("/events?category=culture")) == []
