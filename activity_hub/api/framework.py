@@ -6,7 +6,9 @@ import inspect
 import json
 import re
 from functools import wraps
+from typing import NamedTuple
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -85,14 +87,13 @@ def authenticate_request():
     g.api_auth = None
     plain = _bearer_token()
     if plain is not None:
-        user = tokens.authenticate(plain)
-        if user is None:
+        found = tokens.authenticate(plain)
+        if found is None:
             db.session.rollback()
             raise ApiError(401, "invalid_token", _("This API token is not valid or has been revoked"))
-        if db.session.dirty:
-            # last_used_at moved (at most every few minutes): commit it. Otherwise no commit, so the
-            # user just loaded is not expired and loaded a second time by the view.
-            db.session.commit()
+        user, token = found
+        if sa.inspect(token).modified:
+            db.session.info[TOKEN_USE] = TokenUse(token.id, token.last_used_at, saved_by_commit=True)
         set_request_user(user)
         g.api_auth = "token"
         return
@@ -107,6 +108,44 @@ def authenticate_request():
                 raise ApiError(403, "csrf_failed", _(
                     "Send the page's CSRF token in an X-CSRFToken header, or use an API token"
                 )) from None
+
+
+# A token's last use (moved at most every few minutes) is saved with the request's own transaction:
+# no transaction of its own, and the user just loaded is not expired and loaded again. A view that
+# commits saves it; after a view that commits nothing it is committed after the view; after a
+# rollback (a refusal) it is written on its own.
+TOKEN_USE = "api_token_use"
+
+
+class TokenUse(NamedTuple):
+    token_id: int
+    when: object
+    saved_by_commit: bool
+
+
+@sa.event.listens_for(db.session, "after_commit")
+def _token_use_committed(session):
+    use = session.info.get(TOKEN_USE)
+    if use is not None and use.saved_by_commit:
+        del session.info[TOKEN_USE]
+
+
+@sa.event.listens_for(db.session, "after_soft_rollback")
+def _token_use_rolled_back(session, previous_transaction):
+    use = session.info.get(TOKEN_USE)
+    if use is not None:
+        session.info[TOKEN_USE] = use._replace(saved_by_commit=False)
+
+
+@bp.after_request
+def _save_token_use(response):
+    use = db.session.info.pop(TOKEN_USE, None)
+    if use is not None:
+        if use.saved_by_commit:
+            db.session.commit()
+        else:
+            tokens.record_use(use.token_id, use.when)
+    return response
 
 
 def require_user():

@@ -6,8 +6,10 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from ..auth import accounts, login_limits
+from ..auth.models import User
 from ..db_types import utcnow
 from ..extensions import db
 from .models import ApiToken
@@ -73,21 +75,42 @@ def revoke_token(token):
 
 
 def authenticate(plain):
-    """The active user owning this active token, or None. Touches last_used_at (not committed)."""
+    """(the active user owning this active token, the token), or None.
+
+    One query loads both (the user's roles are loaded only if a view asks for them). When
+    last_used_at is more than ``LAST_USED_RESOLUTION`` old it is moved on the token (not
+    committed: the caller saves it with the request's own transaction).
+    """
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     digest = _digest(plain)
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest))
-    # The lookup is by digest, so timing reveals nothing of the stored value; compare anyway.
-    if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
+    row = db.session.execute(
+        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest)
+        .options(lazyload(User.role_grants))
+    ).first()
+    if row is None:
         return None
-    user = token.user
-    if user is None or not user.is_active:
+    token, user = row
+    # The lookup is by digest, so timing reveals nothing of the stored value; compare anyway.
+    if not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
+        return None
+    if not user.is_active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
-    return user
+    return user, token
+
+
+def record_use(token_id, when):
+    """Save a token's last use when the request's own transaction did not (it was rolled back)."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token_id, sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < when))
+        .values(last_used_at=when)
+    )
+    db.session.commit()
 
 
 def token_for_password(login, password, name, address):

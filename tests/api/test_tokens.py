@@ -189,3 +189,52 @@ def test_bearer_requests_get_no_cookies(app, make_user, make_token):
     response = fresh.get("/api/v1/auth/tokens", headers=bearer(make_token(make_user())))
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+def _last_used(app):
+    from activity_hub.api.models import ApiToken
+
+    with app.app_context():
+        return db.session.scalar(sa.select(ApiToken.last_used_at))
+
+
+def _set_last_used(app, value):
+    from activity_hub.api.models import ApiToken
+
+    with app.app_context():
+        db.session.execute(sa.update(ApiToken).values(last_used_at=value))
+        db.session.commit()
+
+
+def test_a_tokens_use_is_saved_after_a_read_that_commits_nothing(app, client, make_user, make_token):
+    plain = make_token(make_user())
+    assert _last_used(app) is None
+    assert client.get("/api/v1/me/registrations", headers=bearer(plain)).status_code == 200
+    assert _last_used(app) is not None
+
+
+def test_a_tokens_use_is_saved_after_a_refused_request(app, client, make_user, make_token, make_event):
+    """The refusal rolls the request's transaction back; the use is still recorded."""
+    event = make_event()
+    plain = make_token(make_user())
+    refused = client.post(f"/api/v1/events/{event}/registrations", json={"consent": False}, headers=bearer(plain))
+    assert refused.status_code in (400, 409)
+    assert _last_used(app) is not None
+    missing = client.post("/api/v1/events/999999/registrations", json={"consent": True}, headers=bearer(plain))
+    assert missing.status_code == 404
+
+
+def test_a_tokens_last_use_moves_at_most_every_few_minutes(app, client, make_user, make_token):
+    from datetime import timedelta
+
+    from activity_hub.api.tokens import LAST_USED_RESOLUTION
+    from activity_hub.db_types import utcnow
+
+    plain = make_token(make_user())
+    recent = utcnow() - LAST_USED_RESOLUTION / 2
+    _set_last_used(app, recent)
+    client.get("/api/v1/me/registrations", headers=bearer(plain))
+    assert abs(_last_used(app) - recent) < timedelta(seconds=1)
+    _set_last_used(app, utcnow() - LAST_USED_RESOLUTION * 2)
+    client.get("/api/v1/me/registrations", headers=bearer(plain))
+    assert utcnow() - _last_used(app) < timedelta(seconds=30)
