@@ -44,11 +44,11 @@ def register(event_id):
     user = require_user()
     data = json_body(REGISTER)
     # An unknown event is the service's "not_found" refusal (a 404): no second load of the event here.
-    made = service.register(
+    made, position = service.register_with_position(
         event_id, user, needs=data.get("needs", []), companions=data.get("companions", 0),
         note=data.get("note", ""), needs_note=data.get("needs_note", ""), consent=data["consent"],
     )
-    return own_registration_json(made, service.waitlist_position(made)), 201
+    return own_registration_json(made, position), 201
 
 
 MY_QUERY = Fields({

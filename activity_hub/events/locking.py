@@ -7,6 +7,7 @@ commits everything or, when a rule refuses, rolls everything back.
 import functools
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, lazyload
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -16,10 +17,16 @@ from .registration_checks import RegistrationRefused
 
 
 def lock_event(event_id):
-    """Load the event and lock its row for the rest of the transaction (None if there is none)."""
+    """Load the event and lock its row for the rest of the transaction (None if there is none).
+
+    The venue comes in the same query (every operation's message names the place); only the
+    event's row is locked. Provisions are loaded if asked for.
+    """
     return db.session.execute(
-        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+        sa.select(Event).where(Event.id == event_id)
+        .options(joinedload(Event.venue), lazyload(Event.provision_rows))
+        .with_for_update(of=Event).execution_options(populate_existing=True)
+    ).unique().scalar_one_or_none()
 
 
 def lock_existing_event(event_id):
@@ -29,12 +36,24 @@ def lock_existing_event(event_id):
     return event
 
 
-def commit():
+def commit(keep_loaded=False):
+    """Commit; on a constraint violation roll back and re-raise.
+
+    ``keep_loaded``: what the operation read under the lock and wrote stays loaded after the
+    commit instead of expiring (the database now holds exactly those values), so the answer
+    built from it needs no second read.
+    """
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    if keep_loaded:
+        session.expire_on_commit = False
     try:
-        db.session.commit()
+        session.commit()
     except IntegrityError:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def refusal_rolls_back(operation):

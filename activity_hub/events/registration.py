@@ -78,13 +78,21 @@ def _locked_registration(registration_id):
 
 
 def _usage(event):
+    return _usage_and_registered(event, None)[0]
+
+
+def _usage_and_registered(event, user_id):
+    """(Availability, whether ``user_id`` already has an active registration), in one query."""
     places, wheelchair, waiting = usage_columns()
+    registered = sa.func.coalesce(sa.func.sum(sa.case((Registration.user_id == user_id, 1), else_=0)), 0) \
+        if user_id is not None else sa.literal(0)
     row = db.session.execute(
-        sa.select(places, wheelchair, waiting).where(
+        sa.select(places, wheelchair, waiting, registered).where(
             Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
         )
     ).one()
-    return Availability(event.capacity, event.wheelchair_spaces, int(row[0]), int(row[1]), int(row[2]))
+    usage = Availability(event.capacity, event.wheelchair_spaces, int(row[0]), int(row[1]), int(row[2]))
+    return usage, int(row[3]) > 0
 
 
 def _take(usage, registration):
@@ -145,12 +153,26 @@ def promote_from_waitlist(event, commit=True):
 # --- operations -----------------------------------------------------------------
 
 
-@refusal_rolls_back
 def register(event_id, user, needs=(), companions=0, note="", needs_note="", consent=False, registered_by=None):
     """Register ``user`` (and companions) for an event: confirmed, pending approval or waitlisted.
 
     ``registered_by`` is the organizer registering on the resident's behalf
     (by phone); they must manage the event's district. Raises RegistrationRefused.
+    """
+    return register_with_position(
+        event_id, user, needs=needs, companions=companions, note=note, needs_note=needs_note, consent=consent,
+        registered_by=registered_by,
+    )[0]
+
+
+@refusal_rolls_back
+def register_with_position(event_id, user, needs=(), companions=0, note="", needs_note="", consent=False,
+                           registered_by=None):
+    """``register``, returning (registration, waitlist position or None).
+
+    The position is the one the resident's message tells them, decided under the lock. The
+    registration, its event and venue stay loaded after the commit, so an answer built from
+    them reads nothing again.
     """
     event = lock_existing_event(event_id)
     if registered_by is not None and registered_by.id != user.id:
@@ -159,19 +181,19 @@ def register(event_id, user, needs=(), companions=0, note="", needs_note="", con
     reason = closed_reason(event, now)
     if reason is not None:
         raise reason
-    if active_registration(event.id, user.id) is not None:
+    usage, registered = _usage_and_registered(event, user.id)
+    if registered:
         raise already_registered()
     needs, companions = check_input(event, needs, companions, note, needs_note, consent)
 
-    usage = _usage(event)
-    promoted = _serve_waitlist(event, usage)
-    if promoted:
+    if _serve_waitlist(event, usage):
         usage = _usage(event)
     registration = Registration(
         event_id=event.id, user_id=user.id, companions=companions,
         note=(note or "").strip(), needs_note=(needs_note or "").strip(), consent_at=now,
         created_at=utcnow(), updated_at=now,
         registered_by_id=registered_by.id if registered_by is not None else None,
+        checked_in_at=None, cancelled_at=None, no_show=False,
     )
     registration.set_needs(needs)
     if usage.fits(registration.places, registration.wheelchair_space):
@@ -187,10 +209,10 @@ def register(event_id, user, needs=(), companions=0, note="", needs_note="", con
     position = waitlist_position(registration) if registration.status == WAITLISTED else None
     messages.queue_for_new_status(registration, position)
     try:
-        commit()
+        commit(keep_loaded=True)
     except IntegrityError:
         raise already_registered() from None
-    return registration
+    return registration, position
 
 
 @refusal_rolls_back

@@ -203,3 +203,68 @@ def test_error_messages_follow_accept_language_then_the_account_language(make_us
     english_account = make_user(locale="en")
     no_header = api("GET", "/api/v1/events/999999", english_account)
     assert no_header.get_json()["error"]["message"] == "Nothing was found at this address"
+
+
+class Statements:
+    """The SQL statements (not BEGIN) and the commits on the app's engine while the block runs."""
+
+    def __init__(self, app):
+        self.app = app
+        self.sql, self.commits = [], 0
+
+    def _statement(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            self.sql.append(statement.split(None, 3)[:3])
+
+    def _commit(self, conn):
+        self.commits += 1
+
+    def __enter__(self):
+        with self.app.app_context():
+            self.engine = db.engine
+        sa.event.listen(self.engine, "before_cursor_execute", self._statement)
+        sa.event.listen(self.engine, "commit", self._commit)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._statement)
+        sa.event.remove(self.engine, "commit", self._commit)
+
+
+def test_one_registration_is_six_statements_in_one_transaction(app, make_event, make_user, make_token, client):
+    """Find the token with its user; lock the event (with its venue); count its places and whether the
+    resident is registered already; insert the registration, its needs and the resident's message.
+    The token's first use in a while is saved in the same transaction. Cannot grow back unnoticed."""
+    from .conftest import bearer
+
+    event, other = make_event(capacity=5), make_event(capacity=5)
+    headers = bearer(make_token(make_user()))
+    body = {"consent": True, "needs": ["sign_language", "braille"]}
+    with Statements(app) as first:
+        answer = client.post(f"/api/v1/events/{event}/registrations", json=body, headers=headers)
+    assert answer.status_code == 201 and answer.get_json()["status"] == CONFIRMED
+    kinds = [" ".join(words[:2]) if words[0] != "INSERT" else " ".join(words[:3]) for words in first.sql]
+    assert kinds == [
+        "SELECT api_tokens.id,", "UPDATE api_tokens", "SELECT events.id,", "SELECT coalesce(sum(CASE",
+        "INSERT INTO registrations", "INSERT INTO registration_needs", "INSERT INTO outbox_messages",
+    ], first.sql
+    assert first.commits == 1
+
+    # The token was used a moment ago: nothing written for it; no needs: no needs row.
+    with Statements(app) as second:
+        answer = client.post(f"/api/v1/events/{other}/registrations", json={"consent": True}, headers=headers)
+    assert answer.status_code == 201
+    assert len(second.sql) == 5 and second.commits == 1, second.sql
+
+
+def test_a_waitlisted_registration_adds_only_its_position(app, make_event, make_user, make_token, client):
+    from .conftest import bearer
+
+    event = make_event(capacity=1, wheelchair_spaces=0)
+    for _ in range(2):
+        headers = bearer(make_token(make_user()))
+        client.get("/api/v1/me/registrations", headers=headers)  # the token's use is saved here
+        with Statements(app) as statements:
+            answer = client.post(f"/api/v1/events/{event}/registrations", json={"consent": True}, headers=headers)
+    assert answer.get_json()["status"] == WAITLISTED and answer.get_json()["waitlist_position"] == 1
+    assert len(statements.sql) == 6 and statements.commits == 1, statements.sql
