@@ -1,8 +1,9 @@
 """Plan targets and their progress: ``GET /api/v1/targets?year=YYYY``.
 
 The figures come from ``dashboard.targets`` (the measures, each defined once) — the same
-numbers as the dashboard. Organizers and administrators get every figure; other callers
-get what the public results page shows, where a count of fewer than five people is withheld.
+numbers as the dashboard, with the same attendance counts, reused for ``DASHBOARD_FIGURES_TTL``
+seconds (see ``dashboard.attendance``). Organizers and administrators get every figure; other
+callers get what the public results page shows, where a count of fewer than five people is withheld.
 """
 from flask_login import current_user
 
@@ -80,7 +81,8 @@ def target_json(progress, public):
        response="PlanTargetList", auth="optional")
 def plan_targets():
     """Each target with its figure so far. Anyone may ask; only organizers and administrators
-    see counts of fewer than five people."""
+    see counts of fewer than five people. Figures counted from attendance (events held,
+    person-times, needs met) may be up to a minute old (the site's default)."""
     year = query_args(TARGETS_QUERY).get("year") or current_year()
     public = not (current_user.is_authenticated and current_user.has_role("organizer", "admin"))
     _figures, progress = target_progress(db.session, year)

@@ -2,7 +2,9 @@
 
 Every figure for a year comes from ``collect_year_figures``, a fixed set of aggregate
 (GROUP BY) queries, so a page that shows any number of targets, districts, months, needs
-or teams runs the same number of SQL statements whatever the size of the data.
+or teams runs the same number of SQL statements whatever the size of the data. The attendance
+counts (events held, who came, needs met) are ``attendance.py``'s: they read every check-in of
+the year, so they are reused for up to ``DASHBOARD_FIGURES_TTL`` seconds (60 by default).
 
 The counting rules, in one place:
 - an event is *held* when it is ``completed`` and at least one resident was checked in;
@@ -23,12 +25,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..accessibility import NEEDS
-from ..events.models import COMPLETED, CONFIRMED, Event, EventProvision, Registration, RegistrationNeed
-from ..local_time import SHANGHAI, current_year, year_bounds  # noqa: F401  (current_year: the API takes it from here)
-from ..volunteers.models import ACCEPTED, Assignment, VolunteerTeam
+from ..local_time import current_year  # noqa: F401  (the API takes it from here)
+from ..volunteers.models import Assignment, VolunteerTeam
 from ..volunteers.projects import incubated_by_district
 from ..volunteers.training import trained_by_district
+from .attendance import in_year, recent_attendance
 from .models import MANUAL, PlanTarget
 
 MONTHS = tuple(range(1, 13))
@@ -52,60 +53,7 @@ def unit_label(code):
     return UNITS.get(code, code)
 
 
-# -- the building blocks of every measure -------------------------------------------------
-
-def month_of(column, year):
-    """The Beijing-time month (1-12) of a time within ``year``, as SQL that runs on any database."""
-    bounds = [datetime(year, month, 1, tzinfo=SHANGHAI) for month in range(2, 13)]
-    return sa.case(*[(column < bound, month) for month, bound in enumerate(bounds, start=1)], else_=12)
-
-
-def in_year(column, year):
-    start, end = year_bounds(year)
-    return sa.and_(column >= start, column < end)
-
-
-def attended():
-    """A registration whose resident came: confirmed and checked in."""
-    return sa.and_(Registration.status == CONFIRMED, Registration.checked_in_at.is_not(None))
-
-
-def completed_in_year(year):
-    """Events marked completed that started in ``year``; held once someone attended (see below)."""
-    return sa.and_(Event.status == COMPLETED, in_year(Event.starts_at, year))
-
-
-def met_needs(year):
-    """(event_id, code) of every need met at the completed events of ``year``, each pair once:
-    the event lists the need among its provisions, or an accepted volunteer assignment at the
-    event is for the skill the need calls for. Joined to the needs asked for (rather than tested
-    row by row), so the database reads each event's provisions and assignments once."""
-    completed = sa.select(Event.id).where(completed_in_year(year))
-    provided = sa.select(EventProvision.event_id, EventProvision.code).where(EventProvision.event_id.in_(completed))
-    covered = [
-        sa.select(Assignment.event_id, sa.literal(need.code, sa.String).label("code")).where(
-            Assignment.event_id.in_(completed), Assignment.status == ACCEPTED, Assignment.skill == need.volunteer_skill,
-        )
-        for need in NEEDS if need.volunteer_skill
-    ]
-    return sa.union(provided, *covered).subquery("met_needs")
-
-
 # -- the figures of a year -------------------------------------------------------------------
-
-@dataclass
-class HeldGroup:
-    category: str
-    district_id: int
-    month: int
-    events: int
-    attendees: int
-    companions: int
-
-    @property
-    def person_times(self):
-        return self.attendees + self.companions
-
 
 @dataclass
 class TeamHours:
@@ -130,6 +78,8 @@ class YearFigures:
     teams_trained: dict = field(default_factory=dict)  # district id -> teams
     projects_incubated: dict = field(default_factory=dict)  # district id (None: city-wide) -> projects
     team_hours: list = field(default_factory=list)
+    # When ``held`` and the needs were counted (see ``attendance``: they may be reused for a while).
+    attendance_counted_at: datetime | None = None
 
     def _held(self, categories=None):
         return [g for g in self.held if categories is None or g.category in categories]
@@ -163,57 +113,15 @@ class YearFigures:
 
 
 def collect_year_figures(session, year):
-    """Every figure of the year in six aggregate queries, whatever the size of the data."""
+    """Every figure of the year in six aggregate queries, whatever the size of the data (three of them,
+    the attendance, only when ``attendance.recent_attendance`` has no recent enough count)."""
     figures = YearFigures(year=year)
 
-    per_event = (
-        sa.select(
-            Event.id, Event.category, Event.district_id, Event.starts_at,
-            sa.func.count(Registration.id).label("attendees"),
-            sa.func.coalesce(sa.func.sum(Registration.companions), 0).label("companions"),
-        )
-        .join(Registration, sa.and_(Registration.event_id == Event.id, attended()))
-        .where(completed_in_year(year))
-        .group_by(Event.id, Event.category, Event.district_id, Event.starts_at)
-        .subquery()
-    )
-    dated = sa.select(
-        per_event.c.category, per_event.c.district_id, month_of(per_event.c.starts_at, year).label("month"),
-        per_event.c.attendees, per_event.c.companions,
-    ).subquery()
-    rows = session.execute(
-        sa.select(
-            dated.c.category, dated.c.district_id, dated.c.month, sa.func.count(),
-            sa.func.sum(dated.c.attendees), sa.func.sum(dated.c.companions),
-        ).group_by(dated.c.category, dated.c.district_id, dated.c.month)
-    )
-    figures.held = [HeldGroup(c, d, int(m), int(n), int(a or 0), int(p or 0)) for c, d, m, n, a, p in rows]
-
-    met = met_needs(year)
-    asked_needs = (
-        sa.select(Registration.id.label("registration_id"), RegistrationNeed.code, met.c.code.label("met_code"))
-        .join(Registration, Registration.id == RegistrationNeed.registration_id)
-        .join(Event, Event.id == Registration.event_id)
-        .outerjoin(met, sa.and_(met.c.event_id == Event.id, met.c.code == RegistrationNeed.code))
-        .where(attended(), completed_in_year(year))
-        .subquery()
-    )
-    rows = session.execute(
-        sa.select(asked_needs.c.code, sa.func.count(), sa.func.count(asked_needs.c.met_code))
-        .group_by(asked_needs.c.code)
-    )
-    figures.needs = {code: (int(asked), int(met_count)) for code, asked, met_count in rows}
-
-    per_registration = (
-        sa.select(sa.func.count().label("asked"), sa.func.count(asked_needs.c.met_code).label("met"))
-        .group_by(asked_needs.c.registration_id)
-        .subquery()
-    )
-    with_needs, all_met = session.execute(
-        sa.select(sa.func.count(), sa.func.sum(sa.case((per_registration.c.met == per_registration.c.asked, 1),
-                                                       else_=0)))
-    ).one()
-    figures.registrations_with_needs, figures.registrations_all_met = int(with_needs), int(all_met or 0)
+    attendance = recent_attendance(session, year)
+    figures.held, figures.needs = attendance.held, attendance.needs
+    figures.registrations_with_needs = attendance.registrations_with_needs
+    figures.registrations_all_met = attendance.registrations_all_met
+    figures.attendance_counted_at = attendance.counted_at
 
     figures.teams_trained = trained_by_district(session, year)
     figures.projects_incubated = incubated_by_district(session, year)

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..auth.permissions import roles_required
 from ..extensions import db
 from ..exports import MIMETYPES
-from ..local_time import current_year
+from ..local_time import current_year, moment
 from ..web import download, render_form
 from . import target_admin
 from .charts import chart_for
@@ -29,6 +29,7 @@ def report_helpers():
         "chart_for": chart_for,
         "is_hidden": lambda value: isinstance(value, Hidden),
         "measure_label": measure_label,
+        "moment": moment,
         "unit_label": unit_label,
     }
 
