@@ -91,9 +91,9 @@ def authenticate_request():
         if found is None:
             db.session.rollback()
             raise ApiError(401, "invalid_token", _("This API token is not valid or has been revoked"))
-        user, token = found
-        if sa.inspect(token).modified:
-            db.session.info[TOKEN_USE] = TokenUse(token.id, token.last_used_at, saved_by_commit=True)
+        user, token, used_at = found
+        if used_at is not None:
+            db.session.info[TOKEN_USE] = TokenUse(token.id, used_at, saved_by_commit=True)
         set_request_user(user)
         g.api_auth = "token"
         return

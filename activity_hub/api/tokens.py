@@ -1,5 +1,6 @@
 """Personal API tokens: creating, listing, revoking and authenticating them,
 and exchanging a login and password for a token under the login form's limits."""
+import functools
 import hashlib
 import hmac
 import secrets
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth import accounts, login_limits
 from ..auth.models import User
@@ -74,21 +76,34 @@ def revoke_token(token):
         token.revoked_at = utcnow()
 
 
+@functools.cache
+def _token_and_user_statement():
+    # Built once: constructing the statement costs more CPU than running it.
+    return (
+        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == sa.bindparam("digest"))
+        .options(lazyload(User.role_grants))
+    )
+
+
+@functools.cache
+def _touch_statement():
+    table = ApiToken.__table__
+    return sa.update(table).where(table.c.id == sa.bindparam("token_id")).values(last_used_at=sa.bindparam("now"))
+
+
 def authenticate(plain):
-    """(the active user owning this active token, the token), or None.
+    """(the active user owning this active token, the token, when its use was recorded or None),
+    or None.
 
     One query loads both (the user's roles are loaded only if a view asks for them). When
-    last_used_at is more than ``LAST_USED_RESOLUTION`` old it is moved on the token (not
-    committed: the caller saves it with the request's own transaction).
+    last_used_at is more than ``LAST_USED_RESOLUTION`` old it is moved in the current
+    transaction (not committed: the caller saves it with the request's own transaction).
     """
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     digest = _digest(plain)
-    row = db.session.execute(
-        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest)
-        .options(lazyload(User.role_grants))
-    ).first()
+    row = db.session.execute(_token_and_user_statement(), {"digest": digest}).first()
     if row is None:
         return None
     token, user = row
@@ -98,9 +113,12 @@ def authenticate(plain):
     if not user.is_active:
         return None
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
-    return user, token
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_RESOLUTION:
+        return user, token, None
+    # A plain UPDATE rather than a change to the loaded token: no unit-of-work flush for one column.
+    db.session.execute(_touch_statement(), {"token_id": token.id, "now": now})
+    set_committed_value(token, "last_used_at", now)
+    return user, token, now
 
 
 def record_use(token_id, when):

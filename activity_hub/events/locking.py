@@ -16,17 +16,23 @@ from .models import Event
 from .registration_checks import RegistrationRefused
 
 
+@functools.cache
+def _lock_statement():
+    # Built once: constructing the statement costs more CPU than running it.
+    return (
+        sa.select(Event).where(Event.id == sa.bindparam("event_id"))
+        .options(joinedload(Event.venue), lazyload(Event.provision_rows))
+        .with_for_update(of=Event).execution_options(populate_existing=True)
+    )
+
+
 def lock_event(event_id):
     """Load the event and lock its row for the rest of the transaction (None if there is none).
 
     The venue comes in the same query (every operation's message names the place); only the
     event's row is locked. Provisions are loaded if asked for.
     """
-    return db.session.execute(
-        sa.select(Event).where(Event.id == event_id)
-        .options(joinedload(Event.venue), lazyload(Event.provision_rows))
-        .with_for_update(of=Event).execution_options(populate_existing=True)
-    ).unique().scalar_one_or_none()
+    return db.session.execute(_lock_statement(), {"event_id": event_id}).unique().scalar_one_or_none()
 
 
 def lock_existing_event(event_id):

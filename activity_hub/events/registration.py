@@ -22,6 +22,8 @@ The waitlist policy (shown to residents on the event page):
 HTML views, the organizer pages and the JSON API all call these functions (and
 ``check_in`` / ``mark_no_shows`` from ``attendance.py``, re-exported here).
 """
+import functools
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -81,16 +83,21 @@ def _usage(event):
     return _usage_and_registered(event, None)[0]
 
 
+@functools.cache
+def _usage_statement():
+    # Built once (bound per call): constructing the aggregate costs more CPU than running it.
+    places, wheelchair, waiting = usage_columns()
+    registered = sa.func.coalesce(
+        sa.func.sum(sa.case((Registration.user_id == sa.bindparam("user_id"), 1), else_=0)), 0
+    )
+    return sa.select(places, wheelchair, waiting, registered).where(
+        Registration.event_id == sa.bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES)
+    )
+
+
 def _usage_and_registered(event, user_id):
     """(Availability, whether ``user_id`` already has an active registration), in one query."""
-    places, wheelchair, waiting = usage_columns()
-    registered = sa.func.coalesce(sa.func.sum(sa.case((Registration.user_id == user_id, 1), else_=0)), 0) \
-        if user_id is not None else sa.literal(0)
-    row = db.session.execute(
-        sa.select(places, wheelchair, waiting, registered).where(
-            Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
-        )
-    ).one()
+    row = db.session.execute(_usage_statement(), {"event_id": event.id, "user_id": user_id}).one()
     usage = Availability(event.capacity, event.wheelchair_spaces, int(row[0]), int(row[1]), int(row[2]))
     return usage, int(row[3]) > 0
 
