@@ -101,8 +101,36 @@ def error_response(error):
     return body, code
 
 
+def current_translations():
+    """The request's translations, looked up once per request and locale. Flask-Babel finds them
+    anew for every string (~13 µs through several context lookups); pages translate 60 to 200
+    strings. A change of locale within the request (``force_locale``, ``refresh``) is followed."""
+    from flask import g
+    from flask_babel import get_locale, get_translations
+
+    locale = get_locale()
+    remembered = g.get("_translations_for_locale")
+    if remembered is None or remembered[0] is not locale:
+        remembered = g._translations_for_locale = (locale, get_translations())
+    return remembered[1]
+
+
+def install_template_gettext(app):
+    """Templates' ``_``, ``ngettext`` and friends through ``current_translations`` (same
+    new-style behaviour as Flask-Babel's: autoescaping, %-formatting with keyword arguments)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def register_web_helpers(app):
     from .extensions import login_manager
+
+    install_template_gettext(app)
 
     @login_manager.user_loader
     def load_user(session_id):

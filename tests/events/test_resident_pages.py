@@ -283,3 +283,29 @@ def test_cancelling_asks_first_then_frees_the_place_for_the_next_in_line(app, re
     assert [kind for kind, *_ in outbox(next_in_line)] == ["registration_waitlisted", "registration_promoted"]
     again = resident_client.post(f"/registrations/{reg_id}/cancel")
     assert again.status_code == 409 and "already cancelled" in text(again)
+
+
+def test_times_and_words_follow_the_language_also_when_it_changes_within_a_request(app, client, make_event):
+    """Templates keep the request's translations once looked up (web.current_translations), and
+    dates use per-locale patterns (local_time.moment): both must follow force_locale."""
+    from datetime import datetime, timezone
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from activity_hub.local_time import moment
+
+    event_id = make_event(title="语言活动")
+    chinese = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "星期" in chinese and "全部活动" in chinese
+    client.set_cookie("lang", "en")
+    english = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "All events" in english and "星期" not in english
+    when = datetime(2026, 5, 17, 6, 30, tzinfo=timezone.utc)
+    with app.test_request_context("/"):
+        assert render_template_string('{{ _("All events") }}') == "全部活动"
+        assert moment(when) == "2026年5月17日星期日 14:30"
+        with force_locale("en"):
+            assert render_template_string('{{ _("All events") }}') == "All events"
+            assert moment(when).startswith("Sunday, May 17, 2026 2:30")
+        assert render_template_string('{{ _("All events") }}') == "全部活动"
