@@ -91,7 +91,7 @@ class Attendance:
 
 
 def count_attendance(session, year):
-    """The year's attendance, counted now, in three aggregate queries."""
+    """The year's attendance, counted now, in two aggregate queries."""
     per_event = (
         sa.select(
             Event.id, Event.category, Event.district_id, Event.starts_at,
@@ -124,22 +124,28 @@ def count_attendance(session, year):
         .where(attended(), completed_in_year(year))
         .subquery()
     )
+    # One pass over the needs asked gives both the counts per need and, through each
+    # registration's first need (window over the registration), the registrations that asked
+    # for any need and those whose every need was met.
+    registration = dict(partition_by=asked_needs.c.registration_id)
+    ranked = sa.select(
+        asked_needs.c.code, asked_needs.c.met_code,
+        sa.func.count().over(**registration).label("asked"),
+        sa.func.count(asked_needs.c.met_code).over(**registration).label("met"),
+        sa.func.row_number().over(**registration).label("nth"),
+    ).subquery()
+    first = ranked.c.nth == 1
     rows = session.execute(
-        sa.select(asked_needs.c.code, sa.func.count(), sa.func.count(asked_needs.c.met_code))
-        .group_by(asked_needs.c.code)
-    )
-    needs = {code: (int(asked), int(met_count)) for code, asked, met_count in rows}
-
-    per_registration = (
-        sa.select(sa.func.count().label("asked"), sa.func.count(asked_needs.c.met_code).label("met"))
-        .group_by(asked_needs.c.registration_id)
-        .subquery()
-    )
-    with_needs, all_met = session.execute(
-        sa.select(sa.func.count(), sa.func.sum(sa.case((per_registration.c.met == per_registration.c.asked, 1),
-                                                       else_=0)))
-    ).one()
-    return Attendance(held, needs, int(with_needs), int(all_met or 0), utcnow())
+        sa.select(
+            ranked.c.code, sa.func.count(), sa.func.count(ranked.c.met_code),
+            sa.func.sum(sa.case((first, 1), else_=0)),
+            sa.func.sum(sa.case((sa.and_(first, ranked.c.met == ranked.c.asked), 1), else_=0)),
+        ).group_by(ranked.c.code)
+    ).all()
+    needs = {code: (int(asked), int(met_count)) for code, asked, met_count, _first, _all_met in rows}
+    with_needs = sum(int(n) for _code, _asked, _met, n, _all_met in rows)
+    all_met = sum(int(n) for _code, _asked, _met, _first, n in rows)
+    return Attendance(held, needs, with_needs, all_met, utcnow())
 
 
 def figures_ttl():

@@ -113,7 +113,7 @@ class YearFigures:
 
 
 def collect_year_figures(session, year):
-    """Every figure of the year in six aggregate queries, whatever the size of the data (three of them,
+    """Every figure of the year in five aggregate queries, whatever the size of the data (two of them,
     the attendance, only when ``attendance.recent_attendance`` has no recent enough count)."""
     figures = YearFigures(year=year)
 
