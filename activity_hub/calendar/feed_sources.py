@@ -3,9 +3,10 @@
 A feed is described by a ``FeedScope``. ``feed_version`` answers "has it changed?" with a
 single aggregate query (so conditional requests are answered without building anything, and each
 worker remembers the answer for a few seconds: see ``version_cache``);
-``feed_entries`` loads the entries in a fixed number of queries, however many events there
-are. Both apply the same filter and the same time window, so the version changes exactly
-when the entries can.
+``feed_entries`` yields the entries of a public feed as they are read, ``ENTRY_WINDOW`` events
+at a time (a fixed number of queries per window, none per event), so a feed of every event in
+the city is never held in memory at once. Both apply the same filter and the same time window,
+so the version changes exactly when the entries can.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,9 @@ LISTED_STATUSES = (PUBLISHED, COMPLETED, CANCELLED)
 PUBLIC_HISTORY = timedelta(days=30)
 # A person's own calendar keeps a year of what they went to.
 PERSONAL_HISTORY = timedelta(days=365)
+# Events read (and their places, districts, series and provisions loaded) per round trip while a
+# public feed is written: enough to keep the queries few, few enough to keep a worker small.
+ENTRY_WINDOW = 500
 
 ASSIGNMENT_CANCELLED_STATUSES = ("declined", "cancelled")
 ASSIGNMENT_TENTATIVE_STATUSES = ("proposed",)
@@ -211,18 +215,19 @@ def _event_status(event):
 
 
 def _public_entries(scope, cutoff):
+    """The entries, read ENTRY_WINDOW events at a time (a server-side cursor on PostgreSQL); each
+    window's objects are let go once its entries are written."""
     filters, window = _public_filters(scope, cutoff)
     events = db.session.scalars(
         sa.select(Event).where(*filters, window).options(*_event_options()).order_by(Event.starts_at, Event.id)
-    ).all()
-    return [
-        FeedEntry(
+        .execution_options(yield_per=ENTRY_WINDOW)
+    )
+    for event in events:
+        yield FeedEntry(
             uid_prefix="event", uid_id=event.id, event=event, starts_at=event.starts_at, ends_at=event.ends_at,
             summary=event.title, status=_event_status(event), sequence=event.sequence,
             last_modified=event.updated_at,
         )
-        for event in events
-    ]
 
 
 def _registration_entries(scope, cutoff, describe):
@@ -295,7 +300,7 @@ def _load_series(events):
 
 
 def feed_entries(scope, now, describe):
-    """The entries of a feed, oldest first; ``describe`` words the personal lines."""
+    """The entries of a feed, oldest first (an iterator); ``describe`` words the personal lines."""
     cutoff = now - scope.history
     if scope.kind == REGISTRATIONS:
         return _registration_entries(scope, cutoff, describe)

@@ -35,7 +35,7 @@ DISTRICT_NAMES = {code: (zh, en) for code, zh, en in DISTRICTS}
 
 __all__ = [
     "FeedScope", "FeedVersion", "event_scope", "public_scope", "registrations_scope", "assignments_scope",
-    "feed_version", "build_feed", "feed_name", "known_category", "known_district",
+    "feed_version", "feed_head", "feed_events", "build_feed", "feed_name", "known_category", "known_district",
 ]
 
 
@@ -212,12 +212,13 @@ def _vevent(entry, host, url):
     return vevent
 
 
-def build_feed(scope, now, event_url):
-    """The feed as iCalendar bytes. ``event_url(event_id)`` gives an event page's absolute URL.
+CALENDAR_END = b"END:VCALENDAR\r\n"
+# Bytes gathered before they are handed to the server: fewer, larger writes than one per VEVENT.
+WRITE_SIZE = 64 * 1024
 
-    The number of queries does not depend on the number of events.
-    """
-    host = current_app.config["CALENDAR_HOST"]
+
+def _calendar(scope, host):
+    """The VCALENDAR with its properties and VTIMEZONE, no events yet."""
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", f"-//{host}//activity_hub calendar {FORMAT_VERSION}//{current_language().upper()}")
@@ -233,6 +234,40 @@ def build_feed(scope, now, event_url):
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
     calendar.add_component(_vtimezone())
+    return calendar
+
+
+def feed_head(scope):
+    """The document's start: the calendar's properties and its VTIMEZONE (no query)."""
+    head = _calendar(scope, current_app.config["CALENDAR_HOST"]).to_ical()
+    if not head.endswith(CALENDAR_END):
+        raise RuntimeError("icalendar did not end the calendar with END:VCALENDAR")
+    return head[:-len(CALENDAR_END)]
+
+
+def feed_events(scope, now, event_url):
+    """The rest of the document as a stream of bytes: each VEVENT as soon as it is built (the
+    entries are read in windows, see feed_sources), then the end. ``event_url(event_id)`` gives an
+    event page's absolute URL.
+
+    ``feed_head`` followed by these bytes is exactly what icalendar writes for the whole calendar
+    in one piece (a component's lines are its properties' lines, then its subcomponents', folded
+    line by line), but a worker never holds the whole document or every event at once. The number
+    of queries does not depend on the number of events, only on the windows.
+    """
+    host = current_app.config["CALENDAR_HOST"]
+    pending, size = [], 0
     for entry in feed_entries(scope, now, _Describe):
-        calendar.add_component(_vevent(entry, host, event_url(entry.event.id)))
-    return calendar.to_ical()
+        vevent = _vevent(entry, host, event_url(entry.event.id)).to_ical()
+        pending.append(vevent)
+        size += len(vevent)
+        if size >= WRITE_SIZE:
+            yield b"".join(pending)
+            pending, size = [], 0
+    pending.append(CALENDAR_END)
+    yield b"".join(pending)
+
+
+def build_feed(scope, now, event_url):
+    """The whole feed as bytes; the views send ``feed_head`` and ``feed_events`` as a stream."""
+    return feed_head(scope) + b"".join(feed_events(scope, now, event_url))

@@ -2,6 +2,7 @@
 from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask.globals import request_ctx
 from flask_babel import force_locale, get_locale, lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.http import http_date
@@ -86,8 +87,18 @@ def _serve(scope, *, locale=None, personal=False, download_name=None):
     if _not_modified(version):
         return Response(status=304, headers=headers(version))
     with force_locale(locale):
-        body = feeds.build_feed(scope, now, event_page_url)
+        head = feeds.feed_head(scope)
+    body = _document(head, scope, now, locale, request_ctx.copy())
     return Response(body, status=200, headers=headers(version), content_type=CALENDAR_MIMETYPE)
+
+
+def _document(head, scope, now, locale, ctx):
+    """The document, written while it is sent. The request's context is pushed again only once
+    the events are asked for (with its own database session, removed at the end or when the client
+    leaves), so a response of which only the head was read holds nothing open."""
+    yield head
+    with ctx, force_locale(locale):
+        yield from feeds.feed_events(scope, now, event_page_url)
 
 
 @bp.route("/events/<int(max=2147483647):event_id>.ics")
