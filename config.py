@@ -38,6 +38,8 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     # How long the catalogue's rendered results may be reused (events/catalogue_page.py); 0: never.
     CATALOGUE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_CACHE_SECONDS", 10))
+    # How long the dashboard's attendance counts may be reused (dashboard/attendance.py); 0: never.
+    DASHBOARD_FIGURES_TTL = int(os.environ.get("DASHBOARD_FIGURES_TTL", 60))
     # Number of reverse proxies (load balancer, nginx) in front of the app. Their
     # X-Forwarded-For / -Proto headers are trusted only when this is set; without it
     # every visitor behind a proxy shares the proxy's address and its login limit.
