@@ -23,10 +23,12 @@ HTML views, the organizer pages and the JSON API all call these functions (and
 ``check_in`` / ``mark_no_shows`` from ``attendance.py``, re-exported here).
 """
 import functools
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -80,26 +82,39 @@ def _locked_registration(registration_id):
 
 
 def _usage(event):
-    return _usage_and_registered(event, None)[0]
+    return _newcomer_view(event, None, None).usage
+
+
+class NewcomerView(NamedTuple):
+    usage: Availability
+    already_registered: bool
+    # Waiting entries that arrived before ``arrived``: the newcomer's place in the queue if they wait.
+    waiting_ahead: int
 
 
 @functools.cache
-def _usage_statement():
+def _newcomer_statement():
     # Built once (bound per call): constructing the aggregate costs more CPU than running it.
     places, wheelchair, waiting = usage_columns()
-    registered = sa.func.coalesce(
-        sa.func.sum(sa.case((Registration.user_id == sa.bindparam("user_id"), 1), else_=0)), 0
-    )
-    return sa.select(places, wheelchair, waiting, registered).where(
+
+    def count(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    registered = count(Registration.user_id == sa.bindparam("user_id"))
+    ahead = count(sa.and_(Registration.status == WAITLISTED, Registration.created_at <= sa.bindparam("arrived")))
+    return sa.select(places, wheelchair, waiting, registered, ahead).where(
         Registration.event_id == sa.bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES)
     )
 
 
-def _usage_and_registered(event, user_id):
-    """(Availability, whether ``user_id`` already has an active registration), in one query."""
-    row = db.session.execute(_usage_statement(), {"event_id": event.id, "user_id": user_id}).one()
+def _newcomer_view(event, user_id, arrived):
+    """The event's places, whether ``user_id`` already holds an active registration, and how many
+    waiting entries arrived at or before ``arrived``: one query, under the lock."""
+    row = db.session.execute(
+        _newcomer_statement(), {"event_id": event.id, "user_id": user_id, "arrived": arrived}
+    ).one()
     usage = Availability(event.capacity, event.wheelchair_spaces, int(row[0]), int(row[1]), int(row[2]))
-    return usage, int(row[3]) > 0
+    return NewcomerView(usage, int(row[3]) > 0, int(row[4]))
 
 
 def _take(usage, registration):
@@ -184,37 +199,48 @@ def register_with_position(event_id, user, needs=(), companions=0, note="", need
     event = lock_existing_event(event_id)
     if registered_by is not None and registered_by.id != user.id:
         require_manager(registered_by, event)
+    # Taken under the lock: arrival times follow the order in which registrations get the lock,
+    # and so do their ids (each is given by the INSERT below, while the lock is held).
     now = utcnow()
     reason = closed_reason(event, now)
     if reason is not None:
         raise reason
-    usage, registered = _usage_and_registered(event, user.id)
-    if registered:
+    seen = _newcomer_view(event, user.id, now)
+    if seen.already_registered:
         raise already_registered()
     needs, companions = check_input(event, needs, companions, note, needs_note, consent)
 
-    if _serve_waitlist(event, usage):
-        usage = _usage(event)
+    if _serve_waitlist(event, seen.usage):
+        seen = _newcomer_view(event, user.id, now)
     registration = Registration(
         event_id=event.id, user_id=user.id, companions=companions,
         note=(note or "").strip(), needs_note=(needs_note or "").strip(), consent_at=now,
-        created_at=utcnow(), updated_at=now,
+        created_at=now, updated_at=now,
         registered_by_id=registered_by.id if registered_by is not None else None,
         checked_in_at=None, cancelled_at=None, no_show=False,
     )
+    # The message is written from these before the INSERT when it needs no registration id.
+    set_committed_value(registration, "event", event)
+    set_committed_value(registration, "user", user)
     registration.set_needs(needs)
-    if usage.fits(registration.places, registration.wheelchair_space):
+    position = None
+    if seen.usage.fits(registration.places, registration.wheelchair_space):
         registration.status = PENDING if event.requires_approval else CONFIRMED
     else:
         registration.status = WAITLISTED
+        # Waitlist order is (created_at, id): everyone waiting arrived at or before ``now``, with a
+        # smaller id, comes first; anyone after ``now`` (a clock ahead of this one) comes after.
+        position = seen.waiting_ahead + 1
     db.session.add(registration)
+    if registration.status != CONFIRMED:
+        messages.queue_for_new_status(registration, position)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise already_registered() from None
-    position = waitlist_position(registration) if registration.status == WAITLISTED else None
-    messages.queue_for_new_status(registration, position)
+    if registration.status == CONFIRMED:
+        messages.queue_confirmed(registration)  # its check-in code needs the id
     try:
         commit(keep_loaded=True)
     except IntegrityError:

@@ -257,7 +257,8 @@ def test_one_registration_is_six_statements_in_one_transaction(app, make_event, 
     assert len(second.sql) == 5 and second.commits == 1, second.sql
 
 
-def test_a_waitlisted_registration_adds_only_its_position(app, make_event, make_user, make_token, client):
+def test_a_waitlisted_registration_costs_no_more_than_a_confirmed_one(app, make_event, make_user, make_token, client):
+    """Its waitlist position comes from the same query as the places (no query of its own)."""
     from .conftest import bearer
 
     event = make_event(capacity=1, wheelchair_spaces=0)
@@ -267,4 +268,35 @@ def test_a_waitlisted_registration_adds_only_its_position(app, make_event, make_
         with Statements(app) as statements:
             answer = client.post(f"/api/v1/events/{event}/registrations", json={"consent": True}, headers=headers)
     assert answer.get_json()["status"] == WAITLISTED and answer.get_json()["waitlist_position"] == 1
-    assert len(statements.sql) == 6 and statements.commits == 1, statements.sql
+    assert len(statements.sql) == 5 and statements.commits == 1, statements.sql
+
+
+def test_the_position_told_is_the_waitlist_order_even_with_a_clock_ahead(app, make_event, make_user, register):
+    """The waitlist is served in (arrival time, id) order. An entry stamped by a host whose clock runs
+    ahead stays behind a newcomer stamped earlier; the newcomer is told the position they really hold."""
+    from datetime import timedelta
+
+    from activity_hub.events import registration
+
+    event = make_event(capacity=1, wheelchair_spaces=0)
+    a, b = make_user(), make_user()
+    c, d = make_user(locale="en", email="c@example.com"), make_user(locale="en", email="d@example.com")
+    assert register(event, a).get_json()["status"] == CONFIRMED
+    ahead = register(event, b).get_json()
+    assert ahead["waitlist_position"] == 1
+    with app.app_context():
+        stamped = db.session.get(Registration, ahead["id"])
+        stamped.created_at = stamped.created_at + timedelta(hours=1)
+        db.session.commit()
+    told = [register(event, person).get_json() for person in (c, d)]
+    assert [answer["waitlist_position"] for answer in told] == [1, 2]
+    with app.app_context():
+        waiting = db.session.scalars(sa.select(Registration).where(Registration.status == WAITLISTED)).all()
+        positions = registration.waitlist_positions(waiting)
+        assert [positions[answer["id"]] for answer in told] == [1, 2]
+        assert positions[ahead["id"]] == 3
+        from activity_hub.outbox.models import OutboxMessage
+
+        told_by_message = [db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.user_id == person))
+                           for person in (c, d)]
+    assert "at position 1." in told_by_message[0] and "at position 2." in told_by_message[1]
