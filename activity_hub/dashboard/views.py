@@ -14,6 +14,7 @@ from .exports import table_csv, tables_xlsx
 from .forms import TargetForm, YearForm
 from .models import PlanTarget
 from .report import Hidden, build_report, format_number
+from .table_cells import cell_html
 from .targets import measure_label, targets_for_year, unit_label
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard",
@@ -26,6 +27,7 @@ VIEWERS = ("organizer", "admin")
 def report_helpers():
     return {
         "format_number": format_number,
+        "cell_html": cell_html,
         "chart_for": chart_for,
         "is_hidden": lambda value: isinstance(value, Hidden),
         "measure_label": measure_label,
