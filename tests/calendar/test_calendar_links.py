@@ -56,3 +56,33 @@ def test_subscribe_links_on_english_pages_give_english_feeds(app):
     assert 'href="webcal://localhost/calendar/events.ics?lang=en"' in html
     assert 'href="http://localhost/calendar/categories/legal.ics?lang=en"' in html
     assert "Apple Calendar" in html and "Google Calendar" in html
+
+
+def test_subscribe_links_are_made_once_per_language_and_joined_to_each_request_host(app):
+    from flask import template_rendered
+    from flask_babel import force_locale
+
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    def page(base_url, locale):
+        with app.test_request_context("/events", base_url=base_url), force_locale(locale):
+            return render_template_string('{% include "calendar/_head_links.html" %}'
+                                          '{% include "calendar/_catalogue_links.html" %}')
+
+    app.extensions.pop("calendar_subscribe_links", None)
+    with template_rendered.connected_to(record, app):
+        first = page("https://hub.example.org", "zh_CN")
+        second = page('http://other.example:8080', "zh_CN")
+        english = page("https://hub.example.org", "en")
+        page("http://localhost", "en")
+    assert rendered.count("calendar/_subscribe_links.html") == 2  # once per language
+    assert 'href="webcal://hub.example.org/calendar/districts/wuchang.ics"' in first
+    assert 'href="https://hub.example.org/calendar/events.ics"' in first
+    assert "other.example" not in first and "hub.example.org" not in second
+    assert 'href="http://other.example:8080/calendar/categories/legal.ics"' in second
+    assert 'href="webcal://other.example:8080/calendar/events.ics"' in second
+    assert 'href="https://hub.example.org/calendar/events.ics?lang=en"' in english and "Apple Calendar" in english
+    assert "__calendar_" not in first + second + english
