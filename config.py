@@ -38,6 +38,9 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     # How long the catalogue's rendered results may be reused (events/catalogue_page.py); 0: never.
     CATALOGUE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_CACHE_SECONDS", 10))
+    # How long an event page's parts that depend only on the event may be reused (events/event_page.py).
+    # Edits of the event, its provisions or its venue show at once (version key); this bounds the rest. 0: never.
+    EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", 300))
     # How long the dashboard's attendance counts may be reused (dashboard/attendance.py); 0: never.
     DASHBOARD_FIGURES_TTL = int(os.environ.get("DASHBOARD_FIGURES_TTL", 60))
     # Number of reverse proxies (load balancer, nginx) in front of the app. Their

@@ -14,12 +14,12 @@ from ..accessibility import VENUE_FEATURES, feature_label, need_label
 from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
 from ..extensions import db
-from . import registration
+from . import event_page, registration
 from .catalogue_page import catalogue_results
 from .checkin_tokens import checkin_qr_svg
 from .forms import RegistrationForm
 from .models import (
-    CONFIRMED, DRAFT, PENDING, REJECTED, WAITLISTED, Event, Registration, Venue, category_label, event_status_label,
+    CONFIRMED, PENDING, REJECTED, WAITLISTED, Event, Registration, category_label, event_status_label,
     registration_status_label,
 )
 from ..local_time import moment
@@ -44,16 +44,7 @@ def event_helpers():
 
 def load_event(event_id):
     """The event with its place; drafts only for the organizers who manage them (404 for everyone else)."""
-    event = db.session.scalar(
-        sa.select(Event).where(Event.id == event_id)
-        .options(joinedload(Event.venue).joinedload(Venue.district), joinedload(Event.district),
-                 joinedload(Event.series))
-    )
-    if event is None:
-        abort(404)
-    if event.status == DRAFT and not can_manage_district(current_user, event.district_id):
-        abort(404)
-    return event
+    return event_page.ensure_visible(event_page.full_event(event_id))
 
 
 def load_registration(registration_id):
@@ -83,13 +74,15 @@ def catalogue_page():
 
 @bp.route("/events/<int:event_id>")
 def event_detail(event_id):
-    event = load_event(event_id)
+    """What depends only on the event may be reused from the cache (event_page.py says when);
+    places, registration and everything about the visitor are read for this request."""
+    event = event_page.page_event(event_id)
     places = registration.availability([event.id]).get(event.id)
     mine = None
     if current_user.is_authenticated:
         mine = registration.active_registration(event.id, current_user.id)
     return render_template(
-        "events/detail.html", event=event, places=places, mine=mine,
+        "events/detail.html", event=event, parts=event_page.event_parts(event), places=places, mine=mine,
         closed=registration.closed_reason(event),
         easy_read_first=bool(current_user.is_authenticated and current_user.prefers_easy_read),
         can_manage=can_manage_district(current_user, event.district_id),
