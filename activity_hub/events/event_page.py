@@ -24,7 +24,8 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.accounts import can_manage_district
 from ..extensions import cache, db
-from .models import DRAFT, Event, Venue
+from .availability import Availability, usage_columns
+from .models import ACTIVE_STATUSES, DRAFT, Event, Registration, Venue
 
 DEFAULT_CACHE_SECONDS = 300
 CACHE_VERSION = 1  # raise when the parts' markup changes, so no worker serves the old one
@@ -45,18 +46,38 @@ def ensure_visible(event):
     return event
 
 
-def page_event(event_id):
-    """The columns the page needs on every request, and the versions of the event and its venue,
-    in one query (a row, not an ORM object: nothing to track). 404 as ``ensure_visible``."""
-    row = db.session.execute(
+def _page_statement():
+    """The event's columns for this request, the versions of the event and its venue, and its
+    places taken and waiting (availability.usage_columns: the same sums as every other place
+    count), in one statement built once."""
+    places, wheelchair, waiting = usage_columns()
+    return (
         sa.select(Event.id, Event.title, Event.status, Event.district_id, Event.starts_at,
                   Event.registration_opens_at, Event.registration_closes_at, Event.online_url,
                   Event.capacity, Event.wheelchair_spaces, Event.updated_at, Event.sequence,
-                  Venue.updated_at.label("venue_updated_at"))
+                  Venue.updated_at.label("venue_updated_at"), places.label("places_taken"),
+                  wheelchair.label("wheelchair_taken"), waiting.label("waitlist_length"))
         .select_from(Event).outerjoin(Venue, Venue.id == Event.venue_id)
-        .where(Event.id == event_id)
-    ).first()
-    return ensure_visible(row)
+        .outerjoin(Registration, sa.and_(Registration.event_id == Event.id,
+                                         Registration.status.in_(ACTIVE_STATUSES)))
+        .where(Event.id == sa.bindparam("event_id"))
+        .group_by(Event.id, Venue.id)
+    )
+
+
+PAGE_STATEMENT = _page_statement()
+
+
+def page_event(event_id):
+    """What the page needs on every request, read afresh in one query: a row, not an ORM object
+    (nothing to track). 404 as ``ensure_visible``."""
+    return ensure_visible(db.session.execute(PAGE_STATEMENT, {"event_id": event_id}).first())
+
+
+def places_of(event):
+    """The ``Availability`` of a ``page_event`` row."""
+    return Availability(event.capacity, event.wheelchair_spaces, int(event.places_taken),
+                        int(event.wheelchair_taken), int(event.waitlist_length))
 
 
 def cache_key(event):
