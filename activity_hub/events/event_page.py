@@ -83,10 +83,11 @@ def places_of(event):
 def cache_key(event):
     venue_version = event.venue_updated_at.isoformat() if event.venue_updated_at else "-"
     return (f"event_page:v{CACHE_VERSION}:{event.id}:{event.updated_at.isoformat()}:{event.sequence}:"
-            f"{venue_version}:{get_locale()}:{request.host_url}")
+            f"{venue_version}:{get_locale()}:{request.root_url}")
 
 
 def full_event(event_id):
+    """The event as an object with its venue (and the venue's district), district and series."""
     return db.session.scalar(
         sa.select(Event).where(Event.id == event_id)
         .options(joinedload(Event.venue).joinedload(Venue.district), joinedload(Event.district),
