@@ -36,11 +36,15 @@ class Config:
     CACHE_REDIS_URL = REDIS_URL
     CACHE_KEY_PREFIX = REDIS_KEY_PREFIX + "cache:"
     CACHE_DEFAULT_TIMEOUT = 300
+    # Entries each worker keeps when there is no Redis (catalogue pages and event pages share them).
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", 2000))
     # How long the catalogue's rendered results may be reused (events/catalogue_page.py); 0: never.
     CATALOGUE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_CACHE_SECONDS", 10))
     # How long an event page's parts that depend only on the event may be reused (events/event_page.py).
     # Edits of the event, its provisions or its venue show at once (version key); this bounds the rest. 0: never.
     EVENT_PAGE_CACHE_SECONDS = int(os.environ.get("EVENT_PAGE_CACHE_SECONDS", 300))
+    # How long each worker answers a calendar feed's 304 from the version it last read (calendar/version_cache.py).
+    CALENDAR_VERSION_TTL_SECONDS = float(os.environ.get("CALENDAR_VERSION_TTL_SECONDS", 5))
     # How long the dashboard's attendance counts may be reused (dashboard/attendance.py); 0: never.
     DASHBOARD_FIGURES_TTL = int(os.environ.get("DASHBOARD_FIGURES_TTL", 60))
     # Number of reverse proxies (load balancer, nginx) in front of the app. Their
@@ -87,6 +91,7 @@ class TestingConfig(Config):
     # Tests see every change at once; tests of a cache switch it on for their own app.
     CACHE_TYPE = "NullCache"
     CACHE_NO_NULL_WARNING = True
+    CALENDAR_VERSION_TTL_SECONDS = 0
     # Cheap password hashing: the same code path, a fraction of the time.
     PASSWORD_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

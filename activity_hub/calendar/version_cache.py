@@ -2,8 +2,8 @@
 
 Calendar apps poll a feed every 15 minutes or more and send back the ETag they were given; nearly
 every answer is 304. Reading a feed's version costs an aggregate over every event it lists, so a
-worker keeps each version it has read for ``CALENDAR_VERSION_TTL_SECONDS`` (default 5 seconds,
-environment variable of the same name; 0 switches the memory off, as in the tests).
+worker keeps each version it has read for ``CALENDAR_VERSION_TTL_SECONDS`` (config.py: default 5
+seconds, environment variable of the same name; 0 switches the memory off, as in the tests).
 
 How stale it can be: a 304 may be answered from a version read up to that many seconds earlier, so
 a client that asks with its old ETag sees a change at most TTL seconds late (each worker keeps its
@@ -15,13 +15,11 @@ Keys are (scope, language, host in links); a personal feed's scope holds its own
 secret is checked on every request before the memory is consulted, so one person's version is never
 answered to another. The memory holds at most ``MAX_ENTRIES`` versions (about 300 bytes each).
 """
-import os
 import time
 
 from flask import current_app
 
 TTL_SETTING = "CALENDAR_VERSION_TTL_SECONDS"
-DEFAULT_TTL_SECONDS = 5.0
 MAX_ENTRIES = 4096
 EXTENSION_KEY = "calendar_feed_versions"
 
@@ -29,13 +27,6 @@ EXTENSION_KEY = "calendar_feed_versions"
 def clock():
     """Seconds on a clock that never goes back; tests replace it to move time on."""
     return time.monotonic()
-
-
-def default_ttl(app):
-    """The setting's value when the configuration does not give one: 0 in tests."""
-    if app.testing:
-        return 0.0
-    return float(os.environ.get(TTL_SETTING, DEFAULT_TTL_SECONDS))
 
 
 def _entries():

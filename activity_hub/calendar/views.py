@@ -31,11 +31,6 @@ KIND_DESCRIPTIONS = {
 }
 
 
-@bp.record_once
-def _version_ttl_setting(state):
-    state.app.config.setdefault(version_cache.TTL_SETTING, version_cache.default_ttl(state.app))
-
-
 def event_page_url(event_id):
     """The event's page, absolute; the event's own .ics while the events pages are missing."""
     try:
