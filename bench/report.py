@@ -137,3 +137,45 @@ def save(results, path):
 def load(path):
     path = Path(path)
     return json.loads(path.read_text()) if path.exists() else None
+
+
+LABELS = {
+    "floor_constant": "floor: constant", "floor_transaction": "floor: transaction",
+    "catalogue_html": "catalogue page, filtered", "api_events": "`GET /api/v1/events`, filtered",
+    "event_page": "event page", "api_register": "API registration",
+    "hot_event": "hot event (2,000 at once, 500 places)", "feed_full": "public feed, full",
+    "feed_conditional": "public feed, 304", "dashboard": "dashboard (organizer)",
+}
+
+
+def markdown(results):
+    """The README's table of one run."""
+    lines = ["| scenario | clients | req/s | p50 ms | p95 ms | p99 ms | app CPU ms/req | ratio to floor "
+             "(throughput; CPU) |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+    rows = list(results["floor"].items()) + list(results["scenarios"].items())
+    for name, s in rows:
+        if "ratio" in s:
+            ratio = f"{s['ratio']:.3f}; {s.get('cpu_ratio') or 0:.3f} × {s['floor'].replace('floor_', '')}"
+        elif "ratio_to_icalendar_alone" in s:
+            ratio = f"{s['ratio_to_icalendar_alone']:.2f}; {s.get('cpu_ratio_to_icalendar_alone') or 0:.2f} × icalendar alone"
+        else:
+            ratio = "1"
+        label = LABELS.get(name, name)
+        if name == "feed_full" and results.get("feed_events"):
+            label += f" ({results['feed_events']:,} events)"
+        cells = [label, str(s["concurrency"]), f"{s['throughput_rps']:,.1f}"]
+        cells += [f"{s[k]:,.1f}" if s.get(k) is not None else "–" for k in ("p50_ms", "p95_ms", "p99_ms")]
+        cpu = s.get("server_cpu_ms_per_request")
+        cells += [f"{cpu:,.1f}" if cpu is not None else "–", ratio]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    for target in results.get("targets", []):
+        lines.append(f"- {'met' if target['met'] else '**missed**'}: {target['target']}: {target['value']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    for path in sys.argv[1:]:
+        print(markdown(load(path)))
