@@ -20,12 +20,17 @@ from flask import abort, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import FunctionElement
 
+from ..accessibility import clean_need_codes
 from ..auth.accounts import can_manage_district
+from ..districts import District
 from ..extensions import cache, db
+from ..locale_text import pick
 from .availability import Availability, usage_columns
-from .models import ACTIVE_STATUSES, DRAFT, Event, Registration, Venue
+from .models import ACTIVE_STATUSES, DRAFT, Event, EventProvision, Registration, Series, Venue
 
 DEFAULT_CACHE_SECONDS = 300
 CACHE_VERSION = 1  # raise when the parts' markup changes, so no worker serves the old one
@@ -46,22 +51,54 @@ def ensure_visible(event):
     return event
 
 
+class joined_codes(FunctionElement):
+    """The codes of a column, joined by commas, as one string (NULL for none)."""
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(joined_codes)
+def _joined_codes(element, compiler, **kw):
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(joined_codes, "postgresql")
+def _joined_codes_postgresql(element, compiler, **kw):
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
 def _page_statement():
-    """The event's columns for this request, the versions of the event and its venue, and its
-    places taken and waiting (availability.usage_columns: the same sums as every other place
-    count), in one statement built once."""
+    """Everything the page shows, in one statement built once: the event's columns, its venue's
+    (with the venue's version), district's and series' names, its provisions joined in a string,
+    and its places taken and waiting (availability.usage_columns: the same sums as every other
+    place count). A cached page uses the versions and the live columns; a page rendered afresh
+    needs no other query."""
     places, wheelchair, waiting = usage_columns()
+    provisions = (sa.select(joined_codes(EventProvision.code))
+                  .where(EventProvision.event_id == Event.id).scalar_subquery())
     return (
-        sa.select(Event.id, Event.title, Event.status, Event.district_id, Event.starts_at,
-                  Event.registration_opens_at, Event.registration_closes_at, Event.online_url,
-                  Event.capacity, Event.wheelchair_spaces, Event.updated_at, Event.sequence,
-                  Venue.updated_at.label("venue_updated_at"), places.label("places_taken"),
-                  wheelchair.label("wheelchair_taken"), waiting.label("waitlist_length"))
-        .select_from(Event).outerjoin(Venue, Venue.id == Event.venue_id)
+        sa.select(Event.id, Event.title, Event.summary, Event.description, Event.easy_read_summary,
+                  Event.category, Event.status, Event.district_id, Event.venue_id, Event.online_url,
+                  Event.starts_at, Event.ends_at, Event.registration_opens_at, Event.registration_closes_at,
+                  Event.capacity, Event.wheelchair_spaces, Event.max_companions, Event.requires_approval,
+                  Event.contact_name, Event.contact_phone, Event.contact_email,
+                  Event.updated_at, Event.sequence,
+                  Venue.updated_at.label("venue_updated_at"), Venue.name.label("venue_name"),
+                  Venue.address.label("venue_address"), Venue.features.label("venue_features"),
+                  Venue.wheelchair_spaces.label("venue_wheelchair_spaces"),
+                  Venue.accessible_entrance.label("venue_accessible_entrance"),
+                  Venue.directions.label("venue_directions"),
+                  District.name_zh.label("district_name_zh"),
+                  District.name_en.label("district_name_en"), Series.name.label("series_name"),
+                  provisions.label("provision_codes"),
+                  places.label("places_taken"), wheelchair.label("wheelchair_taken"),
+                  waiting.label("waitlist_length"))
+        .select_from(Event).join(District, District.id == Event.district_id)
+        .outerjoin(Venue, Venue.id == Event.venue_id).outerjoin(Series, Series.id == Event.series_id)
         .outerjoin(Registration, sa.and_(Registration.event_id == Event.id,
                                          Registration.status.in_(ACTIVE_STATUSES)))
         .where(Event.id == sa.bindparam("event_id"))
-        .group_by(Event.id, Venue.id)
+        .group_by(Event.id, Venue.id, District.id, Series.id)
     )
 
 
@@ -69,8 +106,8 @@ PAGE_STATEMENT = _page_statement()
 
 
 def page_event(event_id):
-    """What the page needs on every request, read afresh in one query: a row, not an ORM object
-    (nothing to track). 404 as ``ensure_visible``."""
+    """What the page needs, read afresh in one query: a row, not an ORM object (nothing to
+    track). 404 as ``ensure_visible``."""
     return ensure_visible(db.session.execute(PAGE_STATEMENT, {"event_id": event_id}).first())
 
 
@@ -87,7 +124,8 @@ def cache_key(event):
 
 
 def full_event(event_id):
-    """The event as an object with its venue (and the venue's district), district and series."""
+    """The event as an object with its venue (and the venue's district), district and series
+    (the register page)."""
     return db.session.scalar(
         sa.select(Event).where(Event.id == event_id)
         .options(joinedload(Event.venue).joinedload(Venue.district), joinedload(Event.district),
@@ -95,9 +133,15 @@ def full_event(event_id):
     )
 
 
-def render_parts(event_id):
-    """{part name: HTML} from the event (its venue, district, series and provisions loaded now)."""
-    context = {"event": full_event(event_id)}
+def provisions_of(event):
+    """The need codes a ``page_event`` row provides for, in taxonomy order."""
+    return clean_need_codes(event.provision_codes.split(",")) if event.provision_codes else []
+
+
+def render_parts(event):
+    """{part name: HTML} from a ``page_event`` row."""
+    context = {"event": event, "provisions": provisions_of(event),
+               "district_name": pick(event.district_name_zh, event.district_name_en)}
     current_app.update_template_context(context)  # the helpers templates use (labels, feed links)
     parts = current_app.jinja_env.get_template(PARTS_TEMPLATE).make_module(context)
     return {name: str(getattr(parts, name)) for name in PART_NAMES}
@@ -109,7 +153,7 @@ def event_parts(event):
     key = cache_key(event) if seconds > 0 else None
     found = cache.get(key) if key else None
     if found is None:
-        found = render_parts(event.id)
+        found = render_parts(event)
         if key:
             cache.set(key, found, timeout=seconds)
     return {name: Markup(html) for name, html in found.items()}

@@ -126,3 +126,37 @@ def test_a_cached_event_page_asks_the_database_once_whatever_the_event_holds(
         statements = statements_of(cached_app, lambda: cached_client.get(f"/events/{event_id}"))
         queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]  # not SQLite's BEGIN
         assert len(queries) == 1, queries   # the event row with its versions and its places
+
+
+def test_an_event_page_rendered_afresh_asks_the_database_once_too(app, client, make_event):
+    """A miss (every page here: the test app's cache keeps nothing) reads the venue, district,
+    series and provisions with the event's row, not in queries of their own."""
+    from activity_hub.events.models import Series
+
+    with app.app_context():
+        series = Series(name="残疾人文化周")
+        db.session.add(series)
+        db.session.commit()
+        series_id = series.id
+    rich = make_event(series_id=series_id, district_code="hongshan",
+                      provisions=("large_print", "captions", "sign_language", "braille"))
+    online = make_event(online_url="https://meeting.example/room-7")
+    with app.app_context():   # an online-only event: no venue at all
+        db.session.execute(sa.text("UPDATE events SET venue_id = NULL WHERE id = :id"), {"id": online})
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    for event_id in (rich, online):
+        statements = statements_of(app, lambda: client.get(f"/events/{event_id}"))
+        queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(queries) == 1, queries
+    english = page(client, rich)
+    assert "Hongshan District" in english and " · 残疾人文化周" in english
+    named = [english.index(name) for name in ("Sign-language interpreter", "Live captions",
+                                              "Braille materials", "Large-print materials")]
+    assert named == sorted(named)   # the taxonomy's order, whatever order they were given in
+    assert "Getting there" in english
+    plain = page(client, online)
+    assert "Getting there" not in plain and "<dt>Place</dt>" not in plain and " · " not in plain
+    assert "No provisions are listed yet" in plain
+    client.set_cookie("lang", "zh_CN")
+    assert "洪山区" in page(client, rich)
