@@ -28,6 +28,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db_types import utcnow
@@ -55,6 +56,7 @@ from .models import (
     WAITLISTED,
     Event,
     Registration,
+    RegistrationNeed,
 )
 from .registration_checks import (  # noqa: F401  (re-exported for the pages and the API)
     NOTE_MAX,
@@ -175,6 +177,35 @@ def promote_from_waitlist(event, commit=True):
 # --- operations -----------------------------------------------------------------
 
 
+@functools.cache
+def _insert_statements():
+    # Core INSERTs: the unit of work's flush of a new Registration and its needs costs more CPU, while
+    # the event row is locked, than the statements themselves.
+    table = Registration.__table__
+    columns = tuple(column.key for column in table.columns if column.key != "id")
+    return columns, sa.insert(table).returning(table.c.id), sa.insert(RegistrationNeed.__table__)
+
+
+def _insert_registration(registration):
+    """INSERT a new (transient, fully filled) registration and its needs, then make it a persistent
+    object of the session as if it had been read back: its id set, nothing left to flush, its
+    event, user and needs still in place."""
+    columns, insert_registration, insert_needs = _insert_statements()
+    values = {key: getattr(registration, key) for key in columns}
+    registration_id = db.session.execute(insert_registration, values).scalar_one()
+    registration.id = registration_id
+    if registration.need_rows:
+        db.session.execute(insert_needs, [
+            {"registration_id": registration_id, "code": row.code} for row in registration.need_rows
+        ])
+    for row in registration.need_rows:
+        row.registration_id = registration_id
+        make_transient_to_detached(row)
+    make_transient_to_detached(registration)
+    db.session.add(registration)
+    return registration
+
+
 def register(event_id, user, needs=(), companions=0, note="", needs_note="", consent=False, registered_by=None):
     """Register ``user`` (and companions) for an event: confirmed, pending approval or waitlisted.
 
@@ -219,7 +250,6 @@ def register_with_position(event_id, user, needs=(), companions=0, note="", need
         registered_by_id=registered_by.id if registered_by is not None else None,
         checked_in_at=None, cancelled_at=None, no_show=False,
     )
-    # The message is written from these before the INSERT when it needs no registration id.
     set_committed_value(registration, "event", event)
     set_committed_value(registration, "user", user)
     registration.set_needs(needs)
@@ -231,16 +261,13 @@ def register_with_position(event_id, user, needs=(), companions=0, note="", need
         # Waitlist order is (created_at, id): everyone waiting arrived at or before ``now``, with a
         # smaller id, comes first; anyone after ``now`` (a clock ahead of this one) comes after.
         position = seen.waiting_ahead + 1
-    db.session.add(registration)
-    if registration.status != CONFIRMED:
-        messages.queue_for_new_status(registration, position)
     try:
-        db.session.flush()
+        registration = _insert_registration(registration)
     except IntegrityError:
         db.session.rollback()
         raise already_registered() from None
-    if registration.status == CONFIRMED:
-        messages.queue_confirmed(registration)  # its check-in code needs the id
+    # Its one message is INSERTed at once too (a confirmed one names the check-in code, from the id).
+    messages.queue_for_new_status(registration, position, at_once=True)
     try:
         commit(keep_loaded=True)
     except IntegrityError:

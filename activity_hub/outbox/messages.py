@@ -1,4 +1,7 @@
 """Queueing messages to users in their own language, on their preferred channel."""
+import functools
+
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from ..extensions import db
@@ -12,13 +15,12 @@ def channel_for(user):
     return SMS, user.phone
 
 
-def queue_message(user, kind, render, event=None):
-    """Queue a message; ``render()`` returns (subject, body) and runs in the user's locale."""
+def _message_values(user, kind, render, event):
     with force_locale(user.locale or "zh_CN"):
         subject, body = render()
         subject, body = str(subject), str(body)
     channel, recipient = channel_for(user)
-    message = OutboxMessage(
+    return dict(
         user_id=user.id,
         kind=kind,
         channel=channel,
@@ -28,5 +30,25 @@ def queue_message(user, kind, render, event=None):
         body=body,
         event_id=event.id if event is not None else None,
     )
+
+
+def queue_message(user, kind, render, event=None):
+    """Queue a message; ``render()`` returns (subject, body) and runs in the user's locale.
+
+    The message joins the session's unit of work (many messages of one operation go in one
+    INSERT at the next flush)."""
+    message = OutboxMessage(**_message_values(user, kind, render, event))
     db.session.add(message)
     return message
+
+
+@functools.cache
+def _insert_statement():
+    return sa.insert(OutboxMessage.__table__)
+
+
+def insert_message(user, kind, render, event=None):
+    """``queue_message`` for an operation that writes one message while it holds a lock: the
+    message is INSERTed at once in the session's transaction, without the unit of work's
+    flush (no OutboxMessage object is made; the column defaults apply)."""
+    db.session.execute(_insert_statement(), _message_values(user, kind, render, event))

@@ -247,6 +247,37 @@ def test_an_organizer_can_register_a_resident_on_their_behalf(app, make_event, r
         assert (made.status, made.registered_by_id, made.needs) == (CONFIRMED, organizer, ["sign_language"])
 
 
+def test_the_registration_returned_is_what_the_database_holds(app, make_event, residents):
+    """The new registration is written with plain INSERTs and handed back as a loaded object: it
+    says what a fresh read says, its needs included, and the session has nothing left to write
+    (a later change to it is saved as usual)."""
+    from activity_hub.outbox.models import OutboxMessage
+
+    event = make_event(capacity=3, wheelchair_spaces=1, max_companions=2)
+    first, second = residents(2)
+    with app.app_context():
+        made = registration.register(event, user(first), needs=["wheelchair_space", "braille"], companions=1,
+                                     note=" by the door ", consent=True)
+        waiting = registration.register(event, user(second), needs=["sign_language"], companions=2,
+                                        consent=True)
+        assert not (db.session.new or db.session.dirty)
+        assert db.session.get(Registration, made.id) is made
+        answers = [(r.id, r.event_id, r.user_id, r.status, r.companions, r.wheelchair_space, r.note, r.needs,
+                    r.event.id, r.user.id, r.registered_by) for r in (made, waiting)]
+        waiting.note = "changed"
+        db.session.commit()
+    with app.app_context():
+        fresh = [db.session.get(Registration, answer[0]) for answer in answers]
+        assert [(r.id, r.event_id, r.user_id, r.status, r.companions, r.wheelchair_space, r.note, r.needs,
+                 r.event.id, r.user.id, r.registered_by) for r in fresh] == [
+            answers[0], answers[1][:6] + ("changed",) + answers[1][7:]]
+        assert answers[0][3:7] == (CONFIRMED, 1, True, "by the door")
+        assert sorted(answers[0][7]) == ["braille", "wheelchair_space"] and answers[1][7] == ["sign_language"]
+        assert answers[1][3] == WAITLISTED
+        kinds = db.session.scalars(sa.select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
+        assert kinds == ["registration_confirmed", "registration_waitlisted"]
+
+
 # --- check-in ------------------------------------------------------------------------
 
 
