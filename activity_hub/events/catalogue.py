@@ -87,10 +87,27 @@ def local_day_start(day):
     return datetime.combine(day, time(0), tzinfo=SHANGHAI)
 
 
+def listed_status():
+    """Public events, with the statuses written into the SQL (not bound), so PostgreSQL can
+    match them to the partial index ix_events_listed_starts_at even in a prepared plan."""
+    return Event.status.in_(sa.bindparam("listed_statuses", PUBLIC_STATUSES, expanding=True, literal_execute=True))
+
+
+def text_contains(column, term):
+    """``column`` contains ``term``. ILIKE folds Latin case; a term with no letter case (a
+    Chinese word, digits) is matched with LIKE, which finds the same rows at half the cost
+    (PostgreSQL lowercases every row for ILIKE), as a two-character word has no trigram to
+    look up and is read from the table."""
+    pattern = f"%{escape_like(term)}%"
+    if term.lower() == term.upper():
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
 def catalogue_conditions(filters, now=None):
     """The WHERE clause of the catalogue for these filters."""
     now = now or utcnow()
-    conditions = [Event.status.in_(PUBLIC_STATUSES)]
+    conditions = [listed_status()]
     if filters.category:
         conditions.append(Event.category == filters.category)
     if filters.district_id:
@@ -110,9 +127,8 @@ def catalogue_conditions(filters, now=None):
     if filters.date_to:
         conditions.append(Event.starts_at < local_day_start(filters.date_to + timedelta(days=1)))
     for term in search_terms(filters.q):
-        # Substring match: works for Chinese (no word breaks needed); ILIKE folds Latin case.
-        pattern = f"%{escape_like(term)}%"
-        conditions.append(sa.or_(Event.title.ilike(pattern, escape="\\"), Event.summary.ilike(pattern, escape="\\")))
+        # Substring match: works for Chinese (no word breaks needed).
+        conditions.append(sa.or_(text_contains(Event.title, term), text_contains(Event.summary, term)))
     return conditions
 
 

@@ -68,6 +68,14 @@ def test_search_finds_chinese_substrings_in_title_and_summary(app, make_event):
         assert titles(q="盲文") == []
 
 
+def test_search_folds_latin_case_in_a_term_that_mixes_scripts_and_matches_digits(app, make_event):
+    make_event(title="Wheelchair舞蹈 2026")
+    with app.app_context():
+        assert titles(q="wheelchair舞蹈") == ["Wheelchair舞蹈 2026"]   # letters in the term: any case
+        assert titles(q="舞蹈") == ["Wheelchair舞蹈 2026"]              # no letter case: plain LIKE
+        assert titles(q="2026") == ["Wheelchair舞蹈 2026"]
+
+
 def test_search_treats_wildcards_as_plain_characters(app, make_event):
     make_event(title="满意度100%调查")
     make_event(title="100个名额")
@@ -303,3 +311,35 @@ def test_a_cached_catalogue_page_asks_the_database_nothing(app, cached_client, m
     make_event(title="缓存活动")
     cached_client.get("/events?category=culture")
     assert count_queries(app, lambda: cached_client.get("/events?category=culture")) == []
+
+
+def test_the_listing_passes_ended_events_over_in_its_index_not_in_the_table(app, client, make_event, move_event):
+    """The default listing (no date) walks public events by start: ended ones are skipped inside
+    ix_events_listed_starts_at (start, end), so the city's history is never read row by row."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the plan is PostgreSQL's")
+    now = datetime.now(timezone.utc)
+    for n in range(30):
+        ended = make_event(title=f"往期{n}")
+        move_event(ended, starts_at=now - timedelta(days=40 - n), ends_at=now - timedelta(days=40 - n, hours=-2),
+                   registration_closes_at=None)
+    make_event(title="即将举行")
+    captured = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        captured.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert [item["title"] for item in client.get("/api/v1/events").get_json()["items"]] == ["即将举行"]
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        page_statement = next((s, p) for s, p in captured if "ORDER BY events.starts_at" in s)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SET enable_seqscan = off")  # a test table is tiny; a city's is not
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + page_statement[0],
+                                                                          page_statement[1]))
+    assert "ix_events_listed_starts_at" in plan, plan
