@@ -309,3 +309,23 @@ def test_times_and_words_follow_the_language_also_when_it_changes_within_a_reque
             assert render_template_string('{{ _("All events") }}') == "All events"
             assert moment(when).startswith("Sunday, May 17, 2026 2:30")
         assert render_template_string('{{ _("All events") }}') == "全部活动"
+
+
+def test_template_strings_are_escaped_formatted_and_translated_alike_on_every_path(app):
+    """Pages rendered through Flask use per-locale gettext functions from the template context
+    (web.template_gettext); a template rendered without that context uses the globals. Both
+    escape what they insert (unless autoescaping is off), format plurals and follow the language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = ('{{ _("Registration closes on %(when)s.", when="<b>5月</b>") }}|'
+              '{{ ngettext("%(num)d place left", "%(num)d places left", 2) }}|'
+              '{% autoescape false %}{{ _("Registration closes on %(when)s.", when="<b>") }}{% endautoescape %}')
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            through_flask = render_template_string(source)
+            bare = app.jinja_env.from_string(source).render()
+        chinese = render_template_string(source)
+    assert through_flask == bare == ("Registration closes on &lt;b&gt;5月&lt;/b&gt;.|2 places left|"
+                                     "Registration closes on <b>.")
+    assert "Registration" not in chinese and "&lt;b&gt;5月" in chinese
