@@ -5,10 +5,10 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth import accounts, login_limits
 from ..auth.models import User
@@ -79,8 +79,10 @@ def revoke_token(token):
 @functools.cache
 def _token_and_user_statement():
     # Built once: constructing the statement costs more CPU than running it.
+    # The token's few columns, not an ApiToken object: only the user is needed as an object.
     return (
-        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        sa.select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at, User)
+        .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == sa.bindparam("digest"))
         .options(lazyload(User.role_grants))
     )
@@ -92,9 +94,14 @@ def _touch_statement():
     return sa.update(table).where(table.c.id == sa.bindparam("token_id")).values(last_used_at=sa.bindparam("now"))
 
 
+class TokenSeen(NamedTuple):
+    id: int
+    last_used_at: object
+
+
 def authenticate(plain):
-    """(the active user owning this active token, the token, when its use was recorded or None),
-    or None.
+    """(the active user owning this active token, the token's id and last use (a TokenSeen), when its
+    use was recorded or None), or None.
 
     One query loads both (the user's roles are loaded only if a view asks for them). When
     last_used_at is more than ``LAST_USED_RESOLUTION`` old it is moved in the current
@@ -106,19 +113,17 @@ def authenticate(plain):
     row = db.session.execute(_token_and_user_statement(), {"digest": digest}).first()
     if row is None:
         return None
-    token, user = row
+    token_id, token_hash, revoked_at, last_used_at, user = row
     # The lookup is by digest, so timing reveals nothing of the stored value; compare anyway.
-    if not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
+    if not hmac.compare_digest(token_hash, digest) or revoked_at is not None:
         return None
     if not user.is_active:
         return None
     now = utcnow()
-    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_RESOLUTION:
-        return user, token, None
-    # A plain UPDATE rather than a change to the loaded token: no unit-of-work flush for one column.
-    db.session.execute(_touch_statement(), {"token_id": token.id, "now": now})
-    set_committed_value(token, "last_used_at", now)
-    return user, token, now
+    if last_used_at is not None and now - last_used_at <= LAST_USED_RESOLUTION:
+        return user, TokenSeen(token_id, last_used_at), None
+    db.session.execute(_touch_statement(), {"token_id": token_id, "now": now})
+    return user, TokenSeen(token_id, now), now
 
 
 def record_use(token_id, when):
