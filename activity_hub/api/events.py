@@ -2,6 +2,8 @@
 (create, edit, publish, cancel). The rules are in ``events.event_admin``,
 ``events.registration`` and ``events.catalogue``; this module only translates."""
 import sqlalchemy as sa
+from flask import current_app, jsonify, request
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -10,7 +12,7 @@ from ..districts import DISTRICTS
 from ..events import catalogue, event_admin, event_rules
 from ..events.models import CATEGORIES, DRAFT, Event
 from ..events.registration import availability
-from ..extensions import db
+from ..extensions import cache, db
 from . import service_errors  # noqa: F401  (registers the service error handlers)
 from .framework import Routes, json_body, not_found, query_args, require_user
 from .schema import Field, Fields
@@ -56,13 +58,18 @@ CATALOGUE_QUERY = Fields({
 })
 
 
-@route("GET", "/events", summary="The public catalogue of events", query=CATALOGUE_QUERY,
-       response="EventPage", auth="none")
-def list_events():
-    """Published (and cancelled or completed) events, sorted by start, paged. The number of
-    database queries does not grow with the page size, nor the count's cost with the number of
-    events: `total` is exact up to 200 matches past this page (`total_exact`), else a lower bound."""
-    args = query_args(CATALOGUE_QUERY)
+LISTING_CACHE_VERSION = 1  # raise when the listing's JSON changes shape, so no worker serves the old one
+
+
+def listing_cache_key(args):
+    """Everything a page of the listing depends on: the checked query (sorted, so the same
+    filters share an entry), the language (district names) and the root URL (event links).
+    Nothing of the caller: the listing is the same for everyone."""
+    asked = {"page": 1, "per_page": catalogue.DEFAULT_PER_PAGE, **{k: v for k, v in args.items() if v not in ("", None)}}
+    return f"api-events:v{LISTING_CACHE_VERSION}:{get_locale()}:{request.url_root}:{sorted(asked.items())!r}"
+
+
+def listing_page(args):
     filters = catalogue.CatalogueFilters(
         q=args.get("q", ""), category=args.get("category"), district=args.get("district"),
         provision=args.get("provision"), date_from=args.get("date_from"), date_to=args.get("date_to"),
@@ -71,6 +78,28 @@ def list_events():
                                     per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
     items = [event_json(event, found.availability[event.id]) for event in found.items]
     return event_page_json(items, found)
+
+
+@route("GET", "/events", summary="The public catalogue of events", query=CATALOGUE_QUERY,
+       response="EventPage", auth="none")
+def list_events():
+    """Published (and cancelled or completed) events, sorted by start, paged. The number of
+    database queries does not grow with the page size, nor the count's cost with the number of
+    events: `total` is exact up to 200 matches past this page (`total_exact`), else a lower bound.
+
+    A page is the same for every caller and is reused for the same query and language for a
+    few seconds (`CATALOGUE_CACHE_SECONDS`, 10 by default): its `places_left`, and events
+    changed, published or cancelled, may be that many seconds old. `GET /events/{event_id}`
+    and registering always read the current places."""
+    args = query_args(CATALOGUE_QUERY)
+    seconds = catalogue.cache_seconds()
+    key = listing_cache_key(args) if seconds > 0 else None
+    body = cache.get(key) if key else None
+    if body is None:
+        body = jsonify(listing_page(args)).get_data()
+        if key:
+            cache.set(key, body, timeout=seconds)
+    return current_app.response_class(body, mimetype=current_app.json.mimetype), 200
 
 
 @route("GET", "/events/<int:event_id>", summary="One event, with its places and provisions",

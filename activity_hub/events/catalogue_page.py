@@ -8,7 +8,7 @@ cache off). Staleness, on the catalogue only: an event changed, published or can
 the "places left" figures, may show up to that many seconds late. The event page and
 registration always read the database.
 """
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 
@@ -17,12 +17,7 @@ from ..extensions import cache, db
 from . import catalogue
 from .forms import CatalogueFilterForm, parsed_date
 
-DEFAULT_CACHE_SECONDS = 10
 CACHE_VERSION = 1  # raise when the fragment's markup changes, so no worker serves the old one
-
-
-def cache_seconds():
-    return int(current_app.config.get("CATALOGUE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
 
 
 def cache_key():
@@ -65,7 +60,7 @@ def page_title(form, result):
 def catalogue_results():
     """(page title, results as Markup, status), from the cache when a fresh copy is there.
     Pages with a mistake in the filters (400) are not cached."""
-    seconds = cache_seconds()
+    seconds = catalogue.cache_seconds()
     key = cache_key() if seconds > 0 else None
     found = cache.get(key) if key else None
     if found is None:
