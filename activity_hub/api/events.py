@@ -74,8 +74,8 @@ def listing_page(args):
         q=args.get("q", ""), category=args.get("category"), district=args.get("district"),
         provision=args.get("provision"), date_from=args.get("date_from"), date_to=args.get("date_to"),
     )
-    found = catalogue.search_events(filters, page=args.get("page", 1),
-                                    per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
+    found = catalogue.search_listing(filters, page=args.get("page", 1),
+                                     per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
     items = [event_json(event, found.availability[event.id]) for event in found.items]
     return event_page_json(items, found)
 
