@@ -65,7 +65,8 @@ def listing_cache_key(args):
     """Everything a page of the listing depends on: the checked query (sorted, so the same
     filters share an entry), the language (district names) and the root URL (event links).
     Nothing of the caller: the listing is the same for everyone."""
-    asked = {"page": 1, "per_page": catalogue.DEFAULT_PER_PAGE, **{k: v for k, v in args.items() if v not in ("", None)}}
+    given = {name: value for name, value in args.items() if value not in ("", None)}
+    asked = {"page": 1, "per_page": catalogue.DEFAULT_PER_PAGE, **given}
     return f"api-events:v{LISTING_CACHE_VERSION}:{get_locale()}:{request.url_root}:{sorted(asked.items())!r}"
 
 
