@@ -108,7 +108,7 @@ PAGE_STATEMENT = _page_statement()
 def page_event(event_id):
     """What the page needs, read afresh in one query: a row, not an ORM object (nothing to
     track). 404 as ``ensure_visible``."""
-    return ensure_visible(db.session.execute(PAGE_STATEMENT, {"event_id": event_id}).first())
+    return ensure_visible(db.session.connection().execute(PAGE_STATEMENT, {"event_id": event_id}).first())
 
 
 def places_of(event):
