@@ -24,6 +24,22 @@ NAV_ITEMS = [
 ]
 
 
+PAGE_PATHS_KEPT = 1000
+
+
+def page_path(endpoint):
+    """``url_for(endpoint)`` for a page without arguments, built once per app and script root
+    (such a path depends on nothing else); every page's layout asks for up to ten of them."""
+    built = current_app.extensions.setdefault("page_paths", {})
+    key = (request.script_root, endpoint)
+    found = built.get(key)
+    if found is None:
+        if len(built) >= PAGE_PATHS_KEPT:  # script roots are few; never let them grow without end
+            built.clear()
+        found = built[key] = url_for(endpoint)
+    return found
+
+
 def visible_nav_items():
     items = []
     for endpoint, label, audience in NAV_ITEMS:
@@ -35,7 +51,7 @@ def visible_nav_items():
             current_user.is_authenticated and current_user.has_role(*audience)
         ):
             continue
-        items.append({"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint})
+        items.append({"url": page_path(endpoint), "label": label, "current": request.endpoint == endpoint})
     return items
 
 
@@ -46,7 +62,7 @@ def wants_json():
 def home_url():
     """The front page: the event list once the events blueprint provides it."""
     if "events.catalogue" in current_app.view_functions:
-        return url_for("events.catalogue")
+        return page_path("events.catalogue")
     return "/"
 
 

@@ -329,3 +329,17 @@ def test_template_strings_are_escaped_formatted_and_translated_alike_on_every_pa
     assert through_flask == bare == ("Registration closes on &lt;b&gt;5月&lt;/b&gt;.|2 places left|"
                                      "Registration closes on <b>.")
     assert "Registration" not in chinese and "&lt;b&gt;5月" in chinese
+
+
+def test_the_layouts_links_follow_the_path_the_site_is_served_under(client, make_event):
+    """The navigation's paths are built once per script root (web.page_path): a site served under
+    a prefix links within it, and the same worker serving the root links to the root."""
+    event_id = make_event()
+    client.set_cookie("lang", "en")
+    under_prefix = client.get(f"/events/{event_id}", environ_overrides={"SCRIPT_NAME": "/hub"})
+    page = text(under_prefix)
+    assert 'class="site-name" href="/hub/"' in page and '<li><a href="/hub/">Events</a></li>' in page
+    assert '<li><a href="/hub/dashboard/results">Results</a></li>' in page
+    at_root = text(client.get(f"/events/{event_id}"))
+    assert 'class="site-name" href="/"' in at_root and '<li><a href="/dashboard/results">Results</a></li>' in at_root
+    assert "/hub/" not in at_root
