@@ -28,11 +28,11 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..outbox.messages import message_values
 from . import registration_messages as messages
 from .availability import (  # noqa: F401  (re-exported: callers use registration.availability etc.)
     Availability,
@@ -56,7 +56,6 @@ from .models import (
     WAITLISTED,
     Event,
     Registration,
-    RegistrationNeed,
 )
 from .registration_checks import (  # noqa: F401  (re-exported for the pages and the API)
     NOTE_MAX,
@@ -69,6 +68,7 @@ from .registration_checks import (  # noqa: F401  (re-exported for the pages and
     closed_reason,
     require_manager,
 )
+from .registration_writes import insert_registration, next_registration_id
 
 # --- reading under the lock -------------------------------------------------
 
@@ -92,10 +92,13 @@ class NewcomerView(NamedTuple):
     already_registered: bool
     # Waiting entries that arrived before ``arrived``: the newcomer's place in the queue if they wait.
     waiting_ahead: int
+    # The id the newcomer's registration will have (when asked for): taken under the lock, so ids
+    # follow the order in which registrations get the lock.
+    next_id: int | None = None
 
 
 @functools.cache
-def _newcomer_statement():
+def _newcomer_statement(next_id_in=None):
     # Built once (bound per call): constructing the aggregate costs more CPU than running it.
     places, wheelchair, waiting = usage_columns()
 
@@ -104,19 +107,22 @@ def _newcomer_statement():
 
     registered = count(Registration.user_id == sa.bindparam("user_id"))
     ahead = count(sa.and_(Registration.status == WAITLISTED, Registration.created_at <= sa.bindparam("arrived")))
-    return sa.select(places, wheelchair, waiting, registered, ahead).where(
+    columns = [places, wheelchair, waiting, registered, ahead]
+    if next_id_in is not None:
+        columns.append(next_registration_id(next_id_in))
+    return sa.select(*columns).where(
         Registration.event_id == sa.bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES)
     )
 
 
-def _newcomer_view(event, user_id, arrived):
-    """The event's places, whether ``user_id`` already holds an active registration, and how many
-    waiting entries arrived at or before ``arrived``: one query, under the lock."""
-    row = db.session.execute(
-        _newcomer_statement(), {"event_id": event.id, "user_id": user_id, "arrived": arrived}
-    ).one()
+def _newcomer_view(event, user_id, arrived, next_id=False):
+    """The event's places, whether ``user_id`` already holds an active registration, how many
+    waiting entries arrived at or before ``arrived`` and (``next_id``) the id a new registration
+    will have: one query, under the lock."""
+    statement = _newcomer_statement(db.session.get_bind().dialect.name if next_id else None)
+    row = db.session.execute(statement, {"event_id": event.id, "user_id": user_id, "arrived": arrived}).one()
     usage = Availability(event.capacity, event.wheelchair_spaces, int(row[0]), int(row[1]), int(row[2]))
-    return NewcomerView(usage, int(row[3]) > 0, int(row[4]))
+    return NewcomerView(usage, int(row[3]) > 0, int(row[4]), int(row[5]) if next_id else None)
 
 
 def _take(usage, registration):
@@ -177,35 +183,6 @@ def promote_from_waitlist(event, commit=True):
 # --- operations -----------------------------------------------------------------
 
 
-@functools.cache
-def _insert_statements():
-    # Core INSERTs: the unit of work's flush of a new Registration and its needs costs more CPU, while
-    # the event row is locked, than the statements themselves.
-    table = Registration.__table__
-    columns = tuple(column.key for column in table.columns if column.key != "id")
-    return columns, sa.insert(table).returning(table.c.id), sa.insert(RegistrationNeed.__table__)
-
-
-def _insert_registration(registration):
-    """INSERT a new (transient, fully filled) registration and its needs, then make it a persistent
-    object of the session as if it had been read back: its id set, nothing left to flush, its
-    event, user and needs still in place."""
-    columns, insert_registration, insert_needs = _insert_statements()
-    values = {key: getattr(registration, key) for key in columns}
-    registration_id = db.session.execute(insert_registration, values).scalar_one()
-    registration.id = registration_id
-    if registration.need_rows:
-        db.session.execute(insert_needs, [
-            {"registration_id": registration_id, "code": row.code} for row in registration.need_rows
-        ])
-    for row in registration.need_rows:
-        row.registration_id = registration_id
-        make_transient_to_detached(row)
-    make_transient_to_detached(registration)
-    db.session.add(registration)
-    return registration
-
-
 def register(event_id, user, needs=(), companions=0, note="", needs_note="", consent=False, registered_by=None):
     """Register ``user`` (and companions) for an event: confirmed, pending approval or waitlisted.
 
@@ -231,20 +208,20 @@ def register_with_position(event_id, user, needs=(), companions=0, note="", need
     if registered_by is not None and registered_by.id != user.id:
         require_manager(registered_by, event)
     # Taken under the lock: arrival times follow the order in which registrations get the lock,
-    # and so do their ids (each is given by the INSERT below, while the lock is held).
+    # and so do their ids (each is taken by the places query below, while the lock is held).
     now = utcnow()
     reason = closed_reason(event, now)
     if reason is not None:
         raise reason
-    seen = _newcomer_view(event, user.id, now)
+    seen = _newcomer_view(event, user.id, now, next_id=True)
     if seen.already_registered:
         raise already_registered()
     needs, companions = check_input(event, needs, companions, note, needs_note, consent)
 
     if _serve_waitlist(event, seen.usage):
-        seen = _newcomer_view(event, user.id, now)
+        seen = _newcomer_view(event, user.id, now, next_id=True)
     registration = Registration(
-        event_id=event.id, user_id=user.id, companions=companions,
+        id=seen.next_id, event_id=event.id, user_id=user.id, companions=companions,
         note=(note or "").strip(), needs_note=(needs_note or "").strip(), consent_at=now,
         created_at=now, updated_at=now,
         registered_by_id=registered_by.id if registered_by is not None else None,
@@ -261,13 +238,13 @@ def register_with_position(event_id, user, needs=(), companions=0, note="", need
         # Waitlist order is (created_at, id): everyone waiting arrived at or before ``now``, with a
         # smaller id, comes first; anyone after ``now`` (a clock ahead of this one) comes after.
         position = seen.waiting_ahead + 1
+    # The message is rendered before anything is written (the id, for a check-in code, is known).
+    message = messages.queue_for_new_status(registration, position, queue=message_values)
     try:
-        registration = _insert_registration(registration)
+        insert_registration(registration, message)
     except IntegrityError:
         db.session.rollback()
         raise already_registered() from None
-    # Its one message is INSERTed at once too (a confirmed one names the check-in code, from the id).
-    messages.queue_for_new_status(registration, position, at_once=True)
     try:
         commit(keep_loaded=True)
     except IntegrityError:

@@ -6,7 +6,7 @@ event is, and what to do next, in plain words that also read well as an SMS.
 """
 from flask_babel import gettext as _, ngettext
 
-from ..outbox.messages import insert_message, queue_message
+from ..outbox.messages import queue_message
 from .checkin_tokens import checkin_token
 from .models import CONFIRMED, PENDING
 from .when import event_when
@@ -65,18 +65,12 @@ def _body(registration, headline, *extra):
     return "\n".join(lines)
 
 
-def _queue(at_once):
-    """``at_once``: the message is INSERTed now instead of joining the unit of work (a new registration's
-    one message, written while the event is locked)."""
-    return insert_message if at_once else queue_message
-
-
 def _cancel_hint():
     return _("If you cannot come, please cancel in \u201cMy registrations\u201d so someone on the waiting list "
              "can have your place.")
 
 
-def queue_confirmed(registration, at_once=False):
+def queue_confirmed(registration, queue=queue_message):
     def render():
         return (
             _("Registration confirmed: %(title)s", title=registration.event.title),
@@ -84,10 +78,10 @@ def queue_confirmed(registration, at_once=False):
                   _checkin_line(registration), _cancel_hint()),
         )
 
-    return _queue(at_once)(registration.user, CONFIRMED_KIND, render, registration.event)
+    return queue(registration.user, CONFIRMED_KIND, render, registration.event)
 
 
-def queue_pending(registration, at_once=False):
+def queue_pending(registration, queue=queue_message):
     def render():
         return (
             _("Registration received, waiting for approval: %(title)s", title=registration.event.title),
@@ -97,10 +91,10 @@ def queue_pending(registration, at_once=False):
                   _places_line(registration)),
         )
 
-    return _queue(at_once)(registration.user, PENDING_KIND, render, registration.event)
+    return queue(registration.user, PENDING_KIND, render, registration.event)
 
 
-def queue_waitlisted(registration, position, at_once=False):
+def queue_waitlisted(registration, position, queue=queue_message):
     def render():
         return (
             _("You are on the waiting list: %(title)s", title=registration.event.title),
@@ -111,7 +105,7 @@ def queue_waitlisted(registration, position, at_once=False):
                   _places_line(registration)),
         )
 
-    return _queue(at_once)(registration.user, WAITLISTED_KIND, render, registration.event)
+    return queue(registration.user, WAITLISTED_KIND, render, registration.event)
 
 
 def queue_promoted(registration):
@@ -171,10 +165,13 @@ def queue_cancelled(registration, by_organizer=False):
     return queue_message(registration.user, CANCELLED_KIND, render, registration.event)
 
 
-def queue_for_new_status(registration, waitlist_position=None, at_once=False):
-    """The message for a fresh registration: confirmed, pending or waitlisted."""
+def queue_for_new_status(registration, waitlist_position=None, queue=queue_message):
+    """The message for a fresh registration: confirmed, pending or waitlisted.
+
+    ``queue`` keeps it: ``queue_message`` (the session's unit of work) or ``outbox.messages.message_values``
+    (its row's values are returned, for a caller that writes the row with the registration's)."""
     if registration.status == CONFIRMED:
-        return queue_confirmed(registration, at_once=at_once)
+        return queue_confirmed(registration, queue=queue)
     if registration.status == PENDING:
-        return queue_pending(registration, at_once=at_once)
-    return queue_waitlisted(registration, waitlist_position, at_once=at_once)
+        return queue_pending(registration, queue=queue)
+    return queue_waitlisted(registration, waitlist_position, queue=queue)

@@ -1,7 +1,4 @@
 """Queueing messages to users in their own language, on their preferred channel."""
-import functools
-
-import sqlalchemy as sa
 from flask_babel import force_locale
 
 from ..extensions import db
@@ -15,7 +12,10 @@ def channel_for(user):
     return SMS, user.phone
 
 
-def _message_values(user, kind, render, event):
+def message_values(user, kind, render, event=None):
+    """The outbox row of a message (``render()`` returns (subject, body) and runs in the user's locale),
+    for a caller that writes it in a statement of its own; the column defaults (status, created_at)
+    are left to the INSERT."""
     with force_locale(user.locale or "zh_CN"):
         subject, body = render()
         subject, body = str(subject), str(body)
@@ -37,18 +37,6 @@ def queue_message(user, kind, render, event=None):
 
     The message joins the session's unit of work (many messages of one operation go in one
     INSERT at the next flush)."""
-    message = OutboxMessage(**_message_values(user, kind, render, event))
+    message = OutboxMessage(**message_values(user, kind, render, event))
     db.session.add(message)
     return message
-
-
-@functools.cache
-def _insert_statement():
-    return sa.insert(OutboxMessage.__table__)
-
-
-def insert_message(user, kind, render, event=None):
-    """``queue_message`` for an operation that writes one message while it holds a lock: the
-    message is INSERTed at once in the session's transaction, without the unit of work's
-    flush (no OutboxMessage object is made; the column defaults apply)."""
-    db.session.execute(_insert_statement(), _message_values(user, kind, render, event))
