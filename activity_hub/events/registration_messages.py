@@ -4,9 +4,8 @@ Each message is rendered in the resident's own language (``queue_message`` runs
 the render function in their locale) and says what happened, when and where the
 event is, and what to do next, in plain words that also read well as an SMS.
 """
-from flask_babel import gettext as _, ngettext
-
 from ..outbox.messages import queue_message
+from ..web import current_translations
 from .checkin_tokens import checkin_token
 from .models import CONFIRMED, PENDING
 from .when import event_when
@@ -18,6 +17,18 @@ PROMOTED_KIND = "registration_promoted"
 APPROVED_KIND = "registration_approved"
 REJECTED_KIND = "registration_rejected"
 CANCELLED_KIND = "registration_cancelled"
+
+
+# Flask-Babel's gettext and ngettext, with the translations looked up once per locale and request
+# (``web.current_translations``, which follows ``force_locale``) instead of for every line.
+def _(string, **variables):
+    text = current_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    return current_translations().ungettext(singular, plural, num) % variables
 
 
 def _place(event):
