@@ -32,7 +32,7 @@ def lock_event(event_id):
     The venue comes in the same query (every operation's message names the place); only the
     event's row is locked. Provisions are loaded if asked for.
     """
-    return db.session.execute(_lock_statement(), {"event_id": event_id}).unique().scalar_one_or_none()
+    return db.session.execute(_lock_statement(), {"event_id": event_id}).scalar_one_or_none()
 
 
 def lock_existing_event(event_id):

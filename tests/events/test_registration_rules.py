@@ -300,6 +300,32 @@ def test_check_in_codes_are_short_signed_and_forgiving_to_type(app, make_event, 
         assert again.checked_in_at is not None
 
 
+def test_check_in_codes_already_given_out_stay_valid(app):
+    """A code is the id and an itsdangerous HMAC (salt "checkin", SHA-256) of it: codes sent in messages
+    and printed on paper must keep working however the signature is computed, and follow SECRET_KEY."""
+    import hashlib
+    from types import SimpleNamespace
+
+    from itsdangerous import Signer
+    from itsdangerous.encoding import base64_decode
+
+    from activity_hub.events import checkin_tokens
+
+    def expected(secret, registration_id):
+        id_part = checkin_tokens._base32(registration_id)
+        raw = base64_decode(Signer(secret, salt="checkin", digest_method=hashlib.sha256).get_signature(id_part.encode()))
+        signature = checkin_tokens._base32(int.from_bytes(raw[:8], "big")).rjust(10, "0")[-10:]
+        return f"{id_part}-{signature[:5]}-{signature[5:]}"
+
+    for secret in ("first secret", "second secret"):
+        app.config["SECRET_KEY"] = secret
+        with app.app_context():
+            for registration_id in (1, 31, 32, 12345, 2**31 - 1):
+                token = registration.checkin_token(SimpleNamespace(id=registration_id))
+                assert token == expected(secret, registration_id)
+                assert checkin_tokens.registration_id_from_token(token) == registration_id
+
+
 def test_only_confirmed_registrations_check_in_and_no_shows_are_marked_after_the_start(
         app, make_event, residents, sign_up, organizer, move_event):
     event = make_event(capacity=2, max_companions=0)
