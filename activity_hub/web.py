@@ -146,6 +146,7 @@ def install_template_gettext(app):
 
 
 _GETTEXT_BY_CATALOGUE = {}
+PLAIN_STRINGS_KEPT = 5000  # a catalogue's strings without variables (the site has about 1,500 strings)
 
 
 def template_gettext():
@@ -167,12 +168,22 @@ def _newstyle_gettext(translations):
     ugettext, ungettext = translations.ugettext, translations.ungettext
     upgettext, unpgettext = translations.upgettext, translations.unpgettext
 
+    plain_strings = {}  # (string, autoescape): its text when given no variables, the most common call
+
     @pass_context
     def gettext(__context, __string, **variables):
+        autoescape = __context.eval_ctx.autoescape
+        if not variables:
+            found = plain_strings.get((__string, autoescape))
+            if found is not None:
+                return found
         rv = ugettext(__string)
-        if __context.eval_ctx.autoescape:
+        if autoescape:
             rv = Markup(rv)
-        return rv % variables
+        rv = rv % variables
+        if not variables and len(plain_strings) < PLAIN_STRINGS_KEPT:
+            plain_strings[(__string, autoescape)] = rv
+        return rv
 
     @pass_context
     def ngettext(__context, __singular, __plural, __num, **variables):

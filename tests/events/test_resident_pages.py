@@ -320,14 +320,17 @@ def test_template_strings_are_escaped_formatted_and_translated_alike_on_every_pa
 
     source = ('{{ _("Registration closes on %(when)s.", when="<b>5月</b>") }}|'
               '{{ ngettext("%(num)d place left", "%(num)d places left", 2) }}|'
-              '{% autoescape false %}{{ _("Registration closes on %(when)s.", when="<b>") }}{% endautoescape %}')
+              '{% autoescape false %}{{ _("Registration closes on %(when)s.", when="<b>") }}{% endautoescape %}|'
+              '{{ _("All events") + "<i>" }}|{% autoescape false %}{{ _("All events") + "<i>" }}{% endautoescape %}')
     with app.test_request_context("/"):
         with force_locale("en"):
             through_flask = render_template_string(source)
+            again = render_template_string(source)   # strings without variables are kept once made
             bare = app.jinja_env.from_string(source).render()
         chinese = render_template_string(source)
-    assert through_flask == bare == ("Registration closes on &lt;b&gt;5月&lt;/b&gt;.|2 places left|"
-                                     "Registration closes on <b>.")
+    assert through_flask == again == bare == (
+        "Registration closes on &lt;b&gt;5月&lt;/b&gt;.|2 places left|Registration closes on <b>.|"
+        "All events&lt;i&gt;|All events<i>")
     assert "Registration" not in chinese and "&lt;b&gt;5月" in chinese
 
 
