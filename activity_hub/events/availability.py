@@ -36,17 +36,35 @@ class Availability:
         return places <= self.places_left and (not wheelchair_space or self.wheelchair_left >= 1)
 
 
+def constant(value):
+    """A constant of the code (a status, 0, 1) written into the SQL instead of sent as a parameter:
+    statements built once (the registration's, the event page's) then bind only what varies, and an
+    IN list is not written anew at every execution, as an "expanding" parameter is."""
+    if isinstance(value, str):
+        assert "'" not in value
+        return sa.literal_column(f"'{value}'", sa.String)
+    return sa.literal_column(str(int(value)), sa.Integer)
+
+
+def status_in(statuses):
+    """``registrations.status IN ('confirmed', ...)`` (see ``constant``)."""
+    return Registration.status.in_([constant(status) for status in statuses])
+
+
 def _holding():
-    return Registration.status.in_(HOLDING_STATUSES)
+    return status_in(HOLDING_STATUSES)
 
 
 def usage_columns():
     """(places taken, wheelchair spaces taken, waitlist length) as aggregate columns."""
-    places = sa.func.coalesce(sa.func.sum(sa.case((_holding(), 1 + Registration.companions), else_=0)), 0)
+    zero, one = constant(0), constant(1)
+    places = sa.func.coalesce(sa.func.sum(sa.case((_holding(), one + Registration.companions), else_=zero)), zero)
     wheelchair = sa.func.coalesce(
-        sa.func.sum(sa.case((sa.and_(_holding(), Registration.wheelchair_space), 1), else_=0)), 0
+        sa.func.sum(sa.case((sa.and_(_holding(), Registration.wheelchair_space), one), else_=zero)), zero
     )
-    waiting = sa.func.coalesce(sa.func.sum(sa.case((Registration.status == WAITLISTED, 1), else_=0)), 0)
+    waiting = sa.func.coalesce(
+        sa.func.sum(sa.case((Registration.status == constant(WAITLISTED), one), else_=zero)), zero
+    )
     return places, wheelchair, waiting
 
 

@@ -38,6 +38,8 @@ from .availability import (  # noqa: F401  (re-exported: callers use registratio
     Availability,
     availability,
     availability_of,
+    constant,
+    status_in,
     usage_columns,
     waitlist_position,
     waitlist_positions,
@@ -103,15 +105,17 @@ def _newcomer_statement(next_id_in=None):
     places, wheelchair, waiting = usage_columns()
 
     def count(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, constant(1)), else_=constant(0))), constant(0))
 
     registered = count(Registration.user_id == sa.bindparam("user_id"))
-    ahead = count(sa.and_(Registration.status == WAITLISTED, Registration.created_at <= sa.bindparam("arrived")))
+    ahead = count(sa.and_(
+        Registration.status == constant(WAITLISTED), Registration.created_at <= sa.bindparam("arrived")
+    ))
     columns = [places, wheelchair, waiting, registered, ahead]
     if next_id_in is not None:
         columns.append(next_registration_id(next_id_in))
     return sa.select(*columns).where(
-        Registration.event_id == sa.bindparam("event_id"), Registration.status.in_(ACTIVE_STATUSES)
+        Registration.event_id == sa.bindparam("event_id"), status_in(ACTIVE_STATUSES)
     )
 
 

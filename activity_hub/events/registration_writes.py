@@ -13,6 +13,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
 from ..outbox.models import QUEUED, OutboxMessage
+from .availability import constant
 from .models import Registration, RegistrationNeed
 
 
@@ -20,11 +21,10 @@ def next_registration_id(dialect_name):
     """A column giving the id of the next registration, for the query that runs under the event's lock
     (so ids follow the order in which registrations get the lock)."""
     if dialect_name == "postgresql":
-        table = Registration.__tablename__
-        return sa.func.nextval(sa.func.pg_get_serial_sequence(table, "id"))
+        return sa.func.nextval(sa.func.pg_get_serial_sequence(constant(Registration.__tablename__), constant("id")))
     # SQLite gives a new row max(id) + 1 (the table has no AUTOINCREMENT), and BEGIN IMMEDIATE lets
     # no other writer in until this transaction ends.
-    return sa.select(sa.func.coalesce(sa.func.max(Registration.id), 0) + 1).scalar_subquery()
+    return sa.select(sa.func.coalesce(sa.func.max(Registration.id), constant(0)) + constant(1)).scalar_subquery()
 
 
 @functools.cache

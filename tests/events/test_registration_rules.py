@@ -313,7 +313,8 @@ def test_check_in_codes_already_given_out_stay_valid(app):
 
     def expected(secret, registration_id):
         id_part = checkin_tokens._base32(registration_id)
-        raw = base64_decode(Signer(secret, salt="checkin", digest_method=hashlib.sha256).get_signature(id_part.encode()))
+        signer = Signer(secret, salt="checkin", digest_method=hashlib.sha256)
+        raw = base64_decode(signer.get_signature(id_part.encode()))
         signature = checkin_tokens._base32(int.from_bytes(raw[:8], "big")).rjust(10, "0")[-10:]
         return f"{id_part}-{signature[:5]}-{signature[5:]}"
 
