@@ -437,3 +437,14 @@ def test_availability_of_many_events_is_one_query(app, make_event, residents, si
     full, empty = places[events[0]], places[events[4]]
     assert (full.places_taken, full.wheelchair_taken, full.waitlist_length, full.places_left) == (2, 1, 1, 0)
     assert (empty.places_taken, empty.places_left, empty.wheelchair_left) == (0, 2, 1)
+
+
+def test_the_places_query_under_the_lock_binds_only_what_varies(app):
+    """Built once per process, it binds the event, the resident and the arrival time; the statuses and
+    constants are written into it (an expanding IN parameter would have it written anew every time)."""
+    with app.app_context():
+        dialect = db.engine.dialect
+        for next_id in (None, dialect.name):
+            compiled = registration._newcomer_statement(next_id).compile(dialect=dialect)
+            assert set(compiled.binds) == {"event_id", "user_id", "arrived"}
+            assert not any(bind.expanding for bind in compiled.binds.values())
