@@ -122,7 +122,8 @@ def authenticate(plain):
     now = utcnow()
     if last_used_at is not None and now - last_used_at <= LAST_USED_RESOLUTION:
         return user, TokenSeen(token_id, last_used_at), None
-    db.session.execute(_touch_statement(), {"token_id": token_id, "now": now})
+    # A plain UPDATE on the session's connection: no unit-of-work flush, no ORM execute, for one column.
+    db.session.connection().execute(_touch_statement(), {"token_id": token_id, "now": now})
     return user, TokenSeen(token_id, now), now
 
 

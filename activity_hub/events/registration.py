@@ -123,8 +123,10 @@ def _newcomer_view(event, user_id, arrived, next_id=False):
     """The event's places, whether ``user_id`` already holds an active registration, how many
     waiting entries arrived at or before ``arrived`` and (``next_id``) the id a new registration
     will have: one query, under the lock."""
-    statement = _newcomer_statement(db.session.get_bind().dialect.name if next_id else None)
-    row = db.session.execute(statement, {"event_id": event.id, "user_id": user_id, "arrived": arrived}).one()
+    # On the session's connection (Core): the ORM's execute only adds its own steps for a plain row.
+    connection = db.session.connection()
+    statement = _newcomer_statement(connection.dialect.name if next_id else None)
+    row = connection.execute(statement, {"event_id": event.id, "user_id": user_id, "arrived": arrived}).one()
     usage = Availability(event.capacity, event.wheelchair_spaces, int(row[0]), int(row[1]), int(row[2]))
     return NewcomerView(usage, int(row[3]) > 0, int(row[4]), int(row[5]) if next_id else None)
 

@@ -56,8 +56,8 @@ def insert_registration(registration, message):
     """INSERT a new registration (transient, its id given, fully filled), its needs and its message
     (the outbox row's values), then make the registration a persistent object of the session as if
     it had been read back: nothing left to flush, its event, user and needs in place."""
-    dialect_name = db.session.get_bind().dialect.name
-    columns, statements = _insert_statements(dialect_name)
+    connection = db.session.connection()  # Core statements: nothing for the ORM's execute to do
+    columns, statements = _insert_statements(connection.dialect.name)
     values = {key: getattr(registration, key) for key in columns}
     codes = [row.code for row in registration.need_rows]
     if len(statements) == 1:
@@ -65,13 +65,13 @@ def insert_registration(registration, message):
         parameters.update({f"m_{key}": value for key, value in message.items()}, need_codes=codes)
         # The statement names every column (no column defaults apply): the message's are given here.
         parameters.update(m_status=QUEUED, m_created_at=registration.created_at)
-        db.session.execute(statements[0], parameters)
+        connection.execute(statements[0], parameters)
     else:
         write_registration, write_needs, write_message = statements
-        db.session.execute(write_registration, values)
+        connection.execute(write_registration, values)
         if codes:
-            db.session.execute(write_needs, [{"registration_id": registration.id, "code": code} for code in codes])
-        db.session.execute(write_message, message)
+            connection.execute(write_needs, [{"registration_id": registration.id, "code": code} for code in codes])
+        connection.execute(write_message, message)
     for row in registration.need_rows:
         row.registration_id = registration.id
         make_transient_to_detached(row)
