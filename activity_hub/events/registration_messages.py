@@ -4,6 +4,8 @@ Each message is rendered in the resident's own language (``queue_message`` runs
 the render function in their locale) and says what happened, when and where the
 event is, and what to do next, in plain words that also read well as an SMS.
 """
+from contextvars import ContextVar
+
 from ..outbox.messages import queue_message
 from ..web import current_translations
 from .checkin_tokens import checkin_token
@@ -19,16 +21,37 @@ REJECTED_KIND = "registration_rejected"
 CANCELLED_KIND = "registration_cancelled"
 
 
-# Flask-Babel's gettext and ngettext, with the translations looked up once per locale and request
-# (``web.current_translations``, which follows ``force_locale``) instead of for every line.
+# The translations of the message being rendered (see ``_rendered_once``).
+_message_translations = ContextVar("registration_message_translations", default=None)
+
+
+def _translations():
+    return _message_translations.get() or current_translations()
+
+
+# Flask-Babel's gettext and ngettext, with the translations looked up once per message instead of
+# for every line (``web.current_translations`` outside a message: once per locale and request).
 def _(string, **variables):
-    text = current_translations().ugettext(string)
+    text = _translations().ugettext(string)
     return text % variables if variables else text
 
 
 def ngettext(singular, plural, num, **variables):
     variables.setdefault("num", num)
-    return current_translations().ungettext(singular, plural, num) % variables
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def _rendered_once(render):
+    """``render`` with the translations looked up once as it starts: in the resident's language, as
+    ``queue_message`` runs it under ``force_locale``."""
+    def run():
+        token = _message_translations.set(current_translations())
+        try:
+            return render()
+        finally:
+            _message_translations.reset(token)
+
+    return run
 
 
 def _place(event):
@@ -89,7 +112,7 @@ def queue_confirmed(registration, queue=queue_message):
                   _checkin_line(registration), _cancel_hint()),
         )
 
-    return queue(registration.user, CONFIRMED_KIND, render, registration.event)
+    return queue(registration.user, CONFIRMED_KIND, _rendered_once(render), registration.event)
 
 
 def queue_pending(registration, queue=queue_message):
@@ -102,7 +125,7 @@ def queue_pending(registration, queue=queue_message):
                   _places_line(registration)),
         )
 
-    return queue(registration.user, PENDING_KIND, render, registration.event)
+    return queue(registration.user, PENDING_KIND, _rendered_once(render), registration.event)
 
 
 def queue_waitlisted(registration, position, queue=queue_message):
@@ -116,7 +139,7 @@ def queue_waitlisted(registration, position, queue=queue_message):
                   _places_line(registration)),
         )
 
-    return queue(registration.user, WAITLISTED_KIND, render, registration.event)
+    return queue(registration.user, WAITLISTED_KIND, _rendered_once(render), registration.event)
 
 
 def queue_promoted(registration):
@@ -136,7 +159,7 @@ def queue_promoted(registration):
                   _places_line(registration), _checkin_line(registration), _cancel_hint()),
         )
 
-    return queue_message(registration.user, PROMOTED_KIND, render, registration.event)
+    return queue_message(registration.user, PROMOTED_KIND, _rendered_once(render), registration.event)
 
 
 def queue_approved(registration):
@@ -147,7 +170,7 @@ def queue_approved(registration):
                   _places_line(registration), _checkin_line(registration), _cancel_hint()),
         )
 
-    return queue_message(registration.user, APPROVED_KIND, render, registration.event)
+    return queue_message(registration.user, APPROVED_KIND, _rendered_once(render), registration.event)
 
 
 def queue_rejected(registration):
@@ -159,7 +182,7 @@ def queue_rejected(registration):
                     "Please contact them if you would like to know why.")),
         )
 
-    return queue_message(registration.user, REJECTED_KIND, render, registration.event)
+    return queue_message(registration.user, REJECTED_KIND, _rendered_once(render), registration.event)
 
 
 def queue_cancelled(registration, by_organizer=False):
@@ -173,7 +196,7 @@ def queue_cancelled(registration, by_organizer=False):
             _body(registration, headline),
         )
 
-    return queue_message(registration.user, CANCELLED_KIND, render, registration.event)
+    return queue_message(registration.user, CANCELLED_KIND, _rendered_once(render), registration.event)
 
 
 def queue_for_new_status(registration, waitlist_position=None, queue=queue_message):
