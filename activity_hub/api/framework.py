@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -23,6 +24,23 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer-token clients send no cookies, so CSRF cannot apply to them; cookie-authenticated
 # writes are checked by ``authenticate_request`` below instead.
 csrf.exempt(bp)
+
+class TokenRequestsSkipTheSession(SecureCookieSessionInterface):
+    """The app's cookie session, except for an API request with an Authorization header: the header
+    alone decides who the caller is (see ``authenticate_request``), so the session cookie is neither
+    read (its signature checked, its data loaded) nor written for it."""
+
+    def open_session(self, app, request):
+        if "Authorization" in request.headers and request.path.startswith(bp.url_prefix + "/"):
+            return self.session_class()  # empty and unmodified: save_session writes nothing
+        return super().open_session(app, request)
+
+
+@bp.record_once
+def _install_session_interface(state):
+    if type(state.app.session_interface) is SecureCookieSessionInterface:
+        state.app.session_interface = TokenRequestsSkipTheSession()
+
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_BODY_BYTES = 64 * 1024

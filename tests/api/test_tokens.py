@@ -238,3 +238,20 @@ def test_a_tokens_last_use_moves_at_most_every_few_minutes(app, client, make_use
     _set_last_used(app, utcnow() - LAST_USED_RESOLUTION * 2)
     client.get("/api/v1/me/registrations", headers=bearer(plain))
     assert utcnow() - _last_used(app) < timedelta(seconds=30)
+
+
+def test_a_bearer_request_ignores_the_session_cookie(app, client, make_user, make_token):
+    """The token decides who calls, even beside a logged-in session cookie, which it neither reads nor
+    rewrites: the cookie still logs its own user in afterwards."""
+    from activity_hub.api.framework import TokenRequestsSkipTheSession
+
+    assert isinstance(app.session_interface, TokenRequestsSkipTheSession)
+    cookie_user, token_user = make_user(), make_user()
+    make_token(cookie_user, name="the cookie's")
+    plain = make_token(token_user, name="the token's")
+    login(client, cookie_user)
+    with_token = client.get("/api/v1/auth/tokens", headers=bearer(plain))
+    assert [item["name"] for item in with_token.get_json()["items"]] == ["the token's"]
+    assert "Set-Cookie" not in with_token.headers
+    by_cookie = client.get("/api/v1/auth/tokens")
+    assert [item["name"] for item in by_cookie.get_json()["items"]] == ["the cookie's"]
