@@ -33,7 +33,7 @@ from ..auth.accounts import can_manage_district
 from ..districts import District
 from ..extensions import cache, db
 from ..locale_text import pick
-from .availability import Availability, usage_columns
+from .availability import Availability, status_in, usage_columns
 from .models import ACTIVE_STATUSES, DRAFT, Event, EventProvision, Registration, Series, Venue
 
 DEFAULT_CACHE_SECONDS = 300
@@ -99,8 +99,7 @@ def _page_statement():
                   waiting.label("waitlist_length"))
         .select_from(Event).join(District, District.id == Event.district_id)
         .outerjoin(Venue, Venue.id == Event.venue_id).outerjoin(Series, Series.id == Event.series_id)
-        .outerjoin(Registration, sa.and_(Registration.event_id == Event.id,
-                                         Registration.status.in_(ACTIVE_STATUSES)))
+        .outerjoin(Registration, sa.and_(Registration.event_id == Event.id, status_in(ACTIVE_STATUSES)))
         .where(Event.id == sa.bindparam("event_id"))
         .group_by(Event.id, Venue.id, District.id, Series.id)
     )
