@@ -210,7 +210,7 @@ def register_with_position(event_id, user, needs=(), companions=0, note="", need
     registration, its event and venue stay loaded after the commit, so an answer built from
     them reads nothing again.
     """
-    event = lock_existing_event(event_id)
+    event = lock_existing_event(event_id, to_register=True)
     if registered_by is not None and registered_by.id != user.id:
         require_manager(registered_by, event)
     # Taken under the lock: arrival times follow the order in which registrations get the lock,

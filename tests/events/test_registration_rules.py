@@ -448,3 +448,28 @@ def test_the_places_query_under_the_lock_binds_only_what_varies(app):
             compiled = registration._newcomer_statement(next_id).compile(dialect=dialect)
             assert set(compiled.binds) == {"event_id", "user_id", "arrived"}
             assert not any(bind.expanding for bind in compiled.binds.values())
+
+
+def test_registering_locks_only_the_columns_it_reads_and_the_rest_still_load(app, make_event, residents):
+    """Under the lock a registration reads the event's rules, message and answer columns (not its
+    long texts); the registration's event still gives every field, current, when something asks."""
+    from activity_hub.auth.models import User
+    from activity_hub.events.models import Event
+
+    event_id = make_event(capacity=5, description="Bring water.", easy_read_summary="We walk.", summary="A walk")
+    person = residents(1)[0]
+    statements = []
+    with app.app_context():
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            made, _position = registration.register_with_position(event_id, db.session.get(User, person), consent=True)
+            locked = next(s for s in statements if "FROM events LEFT OUTER JOIN venues" in s)  # the lock
+            event = made.event
+            assert isinstance(event, Event) and event.title and event.venue.name
+            count = len(statements)
+            assert (event.description, event.easy_read_summary, event.summary) == ("Bring water.", "We walk.", "A walk")
+            assert len(statements) > count  # the long texts were not read under the lock: loaded now
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert "description" not in locked and "easy_read_summary" not in locked and "directions" not in locked
