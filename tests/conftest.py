@@ -2,6 +2,7 @@
 TEST_DATABASE_URL), a clean database per test, a client, and factories."""
 import itertools
 import os
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -168,3 +169,21 @@ def make_app(database_url):
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@contextmanager
+def recorded_statements(app, parameters=False):
+    """``with recorded_statements(app) as statements: ...``: every SQL statement run meanwhile, in
+    order (``(statement, parameters)`` pairs with ``parameters=True``). For query-count tests."""
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def listener(conn, cursor, statement, params, context, executemany):
+        statements.append((statement, params) if parameters else statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)

@@ -2,9 +2,10 @@
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from activity_hub.extensions import db
+
+from tests.conftest import recorded_statements
 
 
 @pytest.fixture
@@ -12,18 +13,8 @@ def count_queries(app):
     """count_queries(callable) -> (result, number of SQL statements it ran)."""
 
     def run(action):
-        statements = []
-
-        def listener(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(app) as statements:
             result = action()
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", listener)
         return result, len(statements)
 
     return run

@@ -2,9 +2,10 @@
 kept apart by query, language and host, and a change shows once the page is that old."""
 import cachelib.simple
 import pytest
-import sqlalchemy as sa
 
 from activity_hub.extensions import db
+
+from tests.conftest import recorded_statements
 
 
 @pytest.fixture
@@ -73,18 +74,8 @@ def test_a_reused_page_asks_the_database_nothing_and_a_bad_query_is_refused_ever
                                                                                        make_event):
     make_event(title="缓存活动")
     first = cached_client.get("/api/v1/events?category=culture")
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(app) as statements:
         again = cached_client.get("/api/v1/events?category=culture")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
     assert statements == [] and again.get_data() == first.get_data()
     for _ in range(2):
         bad = cached_client.get("/api/v1/events?category=cooking")

@@ -7,13 +7,12 @@ their own with the in-memory cache production uses without Redis.
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from activity_hub.dashboard import attendance
 from activity_hub.db_types import utcnow
 from activity_hub.extensions import db
 
-from tests.conftest import login
+from tests.conftest import login, recorded_statements
 from .conftest import PlanData, at
 
 
@@ -88,21 +87,10 @@ def test_a_ttl_of_zero_counts_on_every_request(app, make_app, clock):
 
 
 def _attendance_queries(app, client, url):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if "registrations" in statement:
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(app) as statements:
         response = client.get(url)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
+    return len([s for s in statements if "registrations" in s]), response.get_data(as_text=True)
 
 
 def test_pages_share_the_count_and_say_when_it_was_made(app, cached_app, make_user, clock):

@@ -3,12 +3,11 @@ hidden on the public page, the charts' text alternatives, and a fixed number of 
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from activity_hub.dashboard.report import HIDDEN, suppress
 from activity_hub.extensions import db
 
-from tests.conftest import login
+from tests.conftest import login, recorded_statements
 from .conftest import PlanData, at
 
 
@@ -155,18 +154,8 @@ def test_an_invalid_year_is_a_400_with_the_message_beside_the_field(client, make
 
 
 def count_queries(app, client, url):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(app) as statements:
         response = client.get(url)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200
     return len(statements)
 

@@ -10,6 +10,8 @@ from activity_hub.events.catalogue import CatalogueFilters, search_events
 from activity_hub.events.models import CONFIRMED, PUBLISHED, WAITLISTED, Event, Registration
 from activity_hub.extensions import db
 
+from tests.conftest import recorded_statements
+
 SHANGHAI = timezone(timedelta(hours=8))
 
 
@@ -211,18 +213,8 @@ def bulk_events(app, count, user_ids, venue_id):
 
 
 def count_queries(app, action):
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(app) as statements:
         response = action()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200
     return statements
 
@@ -325,18 +317,10 @@ def test_the_listing_passes_ended_events_over_in_its_index_not_in_the_table(app,
         move_event(ended, starts_at=now - timedelta(days=40 - n), ends_at=now - timedelta(days=40 - n, hours=-2),
                    registration_closes_at=None)
     make_event(title="即将举行")
-    captured = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        captured.append((statement, parameters))
-
     with app.app_context():
         engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(app, parameters=True) as captured:
             assert [item["title"] for item in client.get("/api/v1/events").get_json()["items"]] == ["即将举行"]
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", listener)
         page_statement = next((s, p) for s, p in captured if "ORDER BY events.starts_at" in s)
         db.session.remove()  # its transaction would hold the table against the REINDEX below
         with engine.connect() as connection:

@@ -5,6 +5,8 @@ import sqlalchemy as sa
 
 from activity_hub.extensions import db
 
+from tests.conftest import recorded_statements
+
 
 @pytest.fixture
 def cached_app(make_app):
@@ -26,18 +28,8 @@ def page(client, event_id):
 
 
 def statements_of(app, action):
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(app) as statements:
         assert action().status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
     return statements
 
 

@@ -9,6 +9,8 @@ from activity_hub.events.models import CONFIRMED, PENDING, REG_CANCELLED, REJECT
 from activity_hub.events.registration import RegistrationRefused
 from activity_hub.extensions import db
 
+from tests.conftest import recorded_statements
+
 
 def user(user_id):
     from activity_hub.auth.models import User
@@ -425,14 +427,8 @@ def test_availability_of_many_events_is_one_query(app, make_event, residents, si
     for event in events[:3]:
         sign_up(event, people[0], companions=1, needs=["wheelchair_space"])
         sign_up(event, people[1])
-    statements = []
-    with app.app_context():
-        listen = lambda *args: statements.append(args[2])  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listen)
-        try:
-            places = registration.availability(events)
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listen)
+    with app.app_context(), recorded_statements(app) as statements:
+        places = registration.availability(events)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
     full, empty = places[events[0]], places[events[4]]
     assert (full.places_taken, full.wheelchair_taken, full.waitlist_length, full.places_left) == (2, 1, 1, 0)
@@ -458,18 +454,12 @@ def test_registering_locks_only_the_columns_it_reads_and_the_rest_still_load(app
 
     event_id = make_event(capacity=5, description="Bring water.", easy_read_summary="We walk.", summary="A walk")
     person = residents(1)[0]
-    statements = []
-    with app.app_context():
-        listen = lambda *args: statements.append(args[2])  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listen)
-        try:
-            made, _position = registration.register_with_position(event_id, db.session.get(User, person), consent=True)
-            locked = next(s for s in statements if "FROM events LEFT OUTER JOIN venues" in s)  # the lock
-            event = made.event
-            assert isinstance(event, Event) and event.title and event.venue.name
-            count = len(statements)
-            assert (event.description, event.easy_read_summary, event.summary) == ("Bring water.", "We walk.", "A walk")
-            assert len(statements) > count  # the long texts were not read under the lock: loaded now
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listen)
+    with app.app_context(), recorded_statements(app) as statements:
+        made, _position = registration.register_with_position(event_id, db.session.get(User, person), consent=True)
+        locked = next(s for s in statements if "FROM events LEFT OUTER JOIN venues" in s)  # the lock
+        event = made.event
+        assert isinstance(event, Event) and event.title and event.venue.name
+        count = len(statements)
+        assert (event.description, event.easy_read_summary, event.summary) == ("Bring water.", "We walk.", "A walk")
+        assert len(statements) > count  # the long texts were not read under the lock: loaded now
     assert "description" not in locked and "easy_read_summary" not in locked and "directions" not in locked
