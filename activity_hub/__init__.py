@@ -81,7 +81,7 @@ def _import_models():
     import importlib
 
     importlib.import_module("activity_hub.districts")
-    importlib.import_module("activity_hub.outbox.models")
+    importlib.import_module("activity_hub.messages.models")
     for domain in DOMAINS:
         try:
             importlib.import_module(f"activity_hub.{domain}.models")

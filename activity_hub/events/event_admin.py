@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.accounts import can_manage_district, organizer_scope
 from ..db_types import utcnow
 from ..extensions import db
-from ..outbox.messages import queue_message
+from ..messages.outbox import queue_message
 from . import event_rules
 from .event_rules import EDITABLE_FIELDS, InvalidEvent, check_event_values
 from .locking import lock_event

@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..outbox.messages import message_values
+from ..messages.outbox import message_values
 from . import registration_messages as messages
 from .availability import (  # noqa: F401  (re-exported: callers use registration.availability etc.)
     Availability,

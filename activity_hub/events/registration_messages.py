@@ -6,7 +6,7 @@ event is, and what to do next, in plain words that also read well as an SMS.
 """
 from contextvars import ContextVar
 
-from ..outbox.messages import queue_message
+from ..messages.outbox import queue_message
 from ..web import current_translations
 from .checkin_tokens import checkin_token
 from .models import CONFIRMED, PENDING
@@ -202,7 +202,7 @@ def queue_cancelled(registration, by_organizer=False):
 def queue_for_new_status(registration, waitlist_position=None, queue=queue_message):
     """The message for a fresh registration: confirmed, pending or waitlisted.
 
-    ``queue`` keeps it: ``queue_message`` (the session's unit of work) or ``outbox.messages.message_values``
+    ``queue`` keeps it: ``queue_message`` (the session's unit of work) or ``messages.outbox.message_values``
     (its row's values are returned, for a caller that writes the row with the registration's)."""
     if registration.status == CONFIRMED:
         return queue_confirmed(registration, queue=queue)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
-from ..outbox.models import QUEUED, OutboxMessage
+from ..messages.models import QUEUED, OutboxMessage
 from .availability import constant
 from .models import Registration, RegistrationNeed
 

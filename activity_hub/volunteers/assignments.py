@@ -18,7 +18,7 @@ from ..accessibility import VOLUNTEER_SKILL_CODES
 from ..auth.models import User
 from ..db_types import utcnow
 from ..events.models import CANCELLED as EVENT_CANCELLED, Event
-from ..outbox.messages import queue_message
+from ..messages.outbox import queue_message
 from .errors import VolunteerError
 from .models import ACCEPTED, CANCELLED, DECLINED, LIVE_STATUSES, PROPOSED, Assignment, TeamMembership, VolunteerTeam
 from .skills import VOLUNTEER_ROLES

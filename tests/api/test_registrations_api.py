@@ -301,7 +301,7 @@ def test_the_position_told_is_the_waitlist_order_even_with_a_clock_ahead(app, ma
         positions = registration.waitlist_positions(waiting)
         assert [positions[answer["id"]] for answer in told] == [1, 2]
         assert positions[ahead["id"]] == 3
-        from activity_hub.outbox.models import OutboxMessage
+        from activity_hub.messages.models import OutboxMessage
 
         told_by_message = [db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.user_id == person))
                            for person in (c, d)]

@@ -49,7 +49,7 @@ def statuses(app):
 @pytest.fixture
 def outbox(app):
     """outbox(user_id) -> list of (kind, subject, body, channel) for the user, oldest first."""
-    from activity_hub.outbox.models import OutboxMessage
+    from activity_hub.messages.models import OutboxMessage
 
     def read(user_id):
         with app.app_context():

@@ -253,7 +253,7 @@ def test_the_registration_returned_is_what_the_database_holds(app, make_event, r
     """The new registration is written with plain INSERTs and handed back as a loaded object: it
     says what a fresh read says, its needs included, and the session has nothing left to write
     (a later change to it is saved as usual)."""
-    from activity_hub.outbox.models import OutboxMessage
+    from activity_hub.messages.models import OutboxMessage
 
     event = make_event(capacity=3, wheelchair_spaces=1, max_companions=2)
     first, second = residents(2)

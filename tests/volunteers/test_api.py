@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from activity_hub.extensions import db
-from activity_hub.outbox.models import OutboxMessage
+from activity_hub.messages.models import OutboxMessage
 from activity_hub.volunteers.models import Assignment, TeamTrainingCompletion
 from activity_hub.volunteers.years import current_year
 from tests.conftest import login

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from activity_hub.db_types import utcnow
 from activity_hub.events.models import Event
 from activity_hub.extensions import db
-from activity_hub.outbox.models import OutboxMessage
+from activity_hub.messages.models import OutboxMessage
 from activity_hub.volunteers import assignments as svc, coverage
 from activity_hub.volunteers.errors import VolunteerError
 from activity_hub.volunteers.models import Assignment

@@ -2,14 +2,8 @@
 from flask_babel import force_locale
 
 from ..extensions import db
-from .models import EMAIL, SMS, OutboxMessage
-
-
-def channel_for(user):
-    """SMS for text-only residents and phone-only accounts, e-mail otherwise."""
-    if user.email and not (user.text_only_contact and user.phone):
-        return EMAIL, user.email
-    return SMS, user.phone
+from .models import OutboxMessage
+from .preferences import delivery_channel
 
 
 def message_values(user, kind, render, event=None):
@@ -19,7 +13,7 @@ def message_values(user, kind, render, event=None):
     with force_locale(user.locale or "zh_CN"):
         subject, body = render()
         subject, body = str(subject), str(body)
-    channel, recipient = channel_for(user)
+    channel, recipient = delivery_channel(user)
     return dict(
         user_id=user.id,
         kind=kind,
