@@ -8,7 +8,7 @@ from .extensions import babel, cache, csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PACKAGE_DIR.parent
-DOMAINS = ("auth", "events", "volunteers", "calendar", "dashboard", "api")
+DOMAINS = ("auth", "events", "volunteers", "calendar", "dashboard", "messages", "api")
 
 
 def create_app(config_name=None, **overrides):
@@ -81,7 +81,6 @@ def _import_models():
     import importlib
 
     importlib.import_module("activity_hub.districts")
-    importlib.import_module("activity_hub.messages.models")
     for domain in DOMAINS:
         try:
             importlib.import_module(f"activity_hub.{domain}.models")
@@ -94,7 +93,12 @@ def _register_blueprints(app):
     import importlib
 
     for domain in DOMAINS:
-        views = importlib.import_module(f"activity_hub.{domain}.views")
+        try:
+            views = importlib.import_module(f"activity_hub.{domain}.blueprint")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"activity_hub.{domain}.blueprint":
+                raise
+            views = importlib.import_module(f"activity_hub.{domain}.views")
         app.register_blueprint(views.bp)
         for extra in getattr(views, "EXTRA_BLUEPRINTS", ()):
             app.register_blueprint(extra)

@@ -1,0 +1,14 @@
+"""The messages domain's pages. Each view module registers its routes on ``bp``; this module imports
+them (they never import it back from one another)."""
+import importlib
+
+from flask import Blueprint
+
+bp = Blueprint("messages", __name__, template_folder="templates")
+
+# One line per view module of this domain.
+VIEW_MODULES = (
+)
+
+for _name in VIEW_MODULES:
+    importlib.import_module(f"{__package__}.{_name}")
