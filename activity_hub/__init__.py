@@ -42,6 +42,7 @@ def create_app(config_name=None, **overrides):
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_lookup_errors(app)
     _register_cli(app)
 
     from .web import register_web_helpers
@@ -102,6 +103,18 @@ def _register_blueprints(app):
         app.register_blueprint(views.bp)
         for extra in getattr(views, "EXTRA_BLUEPRINTS", ()):
             app.register_blueprint(extra)
+
+
+def _register_lookup_errors(app):
+    """A refused lookup is answered like the matching HTTP error, so each blueprint's own error
+    handlers apply: the site's error page for pages, the JSON error body under /api/."""
+    from werkzeug.exceptions import default_exceptions
+
+    from .lookup_errors import LookupRefused
+
+    @app.errorhandler(LookupRefused)
+    def lookup_refused(error):
+        return app.handle_http_exception(default_exceptions[error.status]())
 
 
 def _register_cli(app):

@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db
+from ..lookup_errors import LookupRefused
 from . import tokens
 from .schema import INT_MAX
 
@@ -179,6 +180,13 @@ def _api_error(error):
     db.session.rollback()
     headers = {"WWW-Authenticate": 'Bearer realm="activity_hub"'} if error.status == 401 else None
     return error_response(error.status, error.code, error.message, error.fields, headers)
+
+
+@bp.errorhandler(LookupRefused)
+def _lookup_refused(error):
+    """A domain lookup's refusal, in the API's own words (``not_found`` / ``forbidden``)."""
+    in_api_words = {404: not_found, 403: forbidden}.get(error.status)
+    return _api_error(in_api_words() if in_api_words else ApiError(error.status, error.code, str(error)))
 
 
 @bp.errorhandler(HTTPException)
