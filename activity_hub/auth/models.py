@@ -29,6 +29,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),
         sa.CheckConstraint("text_size BETWEEN 100 AND 200", name="text_size_range"),
+        sa.CheckConstraint("message_channel IN ('sms', 'email', 'site')", name="known_message_channel"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -41,6 +42,12 @@ class User(UserMixin, db.Model):
     default_needs = sa.Column(sa.JSON, nullable=False, default=list)
     default_needs_note = sa.Column(sa.String(500), nullable=False, default="")
     text_only_contact = sa.Column(sa.Boolean, nullable=False, default=False)
+    # How messages reach this person: "sms", "email" or "site" (the inbox on the site only);
+    # NULL: automatically (SMS for text-only residents and phone-only accounts, e-mail otherwise).
+    message_channel = sa.Column(sa.String(10))
+    # Reminders before an event: the day before and/or two hours before.
+    remind_day_before = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    remind_two_hours_before = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
     emergency_contact_name = sa.Column(sa.String(80), nullable=False, default="")
     emergency_contact_phone = sa.Column(sa.String(20), nullable=False, default="")
     locale = sa.Column(sa.String(10), nullable=False, default="zh_CN")

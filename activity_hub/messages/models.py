@@ -1,20 +1,36 @@
-"""Messages waiting to be delivered by e-mail or SMS (delivery is a later piece of work)."""
+"""Messages to people: one row per message, written by business operations in their own
+transaction (the transactional outbox), delivered later by the relay, and kept as the person's
+inbox ("我的消息").
+
+Delivery states: ``queued`` (due at ``next_attempt_at``) -> ``sending`` (claimed by a relay worker
+until ``lease_expires_at``; a worker that dies leaves the lease to run out and the message is
+claimed again) -> ``sent`` (``provider_message_id``, ``sent_at``), or back to ``queued`` with a
+later ``next_attempt_at`` after a temporary failure, or ``failed`` (``last_error`` in plain words)
+after a permanent failure or the last attempt: a dead letter that staff can see and queue again.
+"""
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 
-EMAIL, SMS = "email", "sms"
-QUEUED, SENT, FAILED = "queued", "sent", "failed"
+EMAIL, SMS, SITE = "email", "sms", "site"
+CHANNELS = (EMAIL, SMS, SITE)
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+STATUSES = (QUEUED, SENDING, SENT, FAILED)
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('email', 'sms')", name="known_channel"),
-        sa.CheckConstraint("status IN ('queued', 'sent', 'failed')", name="known_status"),
+        sa.CheckConstraint("channel IN ('email', 'sms', 'site')", name="known_channel"),
+        sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name="known_status"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.Index("ix_outbox_messages_status_created", "status", "created_at"),
+        # The relay's claim: due messages by the time they are due.
+        sa.Index("ix_outbox_messages_status_due", "status", "next_attempt_at"),
+        # A person's inbox, newest first, and its unread count.
+        sa.Index("ix_outbox_messages_user_created", "user_id", "created_at"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -30,5 +46,16 @@ class OutboxMessage(db.Model):
     event_id = sa.Column(sa.Integer, sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     sent_at = sa.Column(UTCDateTime)
+    # Delivery bookkeeping (see the module docstring).
+    attempts = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    next_attempt_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, server_default=sa.func.now())
+    lease_expires_at = sa.Column(UTCDateTime)
+    last_error = sa.Column(sa.String(500))
+    provider_message_id = sa.Column(sa.String(100))
+    # When the person opened it in their inbox on the site.
+    read_at = sa.Column(UTCDateTime)
+    # Set for messages that must be written at most once whatever runs twice (a reminder of one
+    # registration, say): a second INSERT with the same key is refused by the database.
+    dedupe_key = sa.Column(sa.String(120), unique=True)
 
     user = relationship("User")
