@@ -1,52 +1,29 @@
 """Teams: the list with training progress, a team's page, members, skills and qualifications."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accessibility import skill_choices
-from ..auth.accounts import find_user_by_login, managed_districts
-from ..auth.models import ADMIN, ORGANIZER, TEAM_LEADER
-from ..auth.permissions import require_role
-from ..districts import District
+from ..auth.accounts import find_user_by_login
 from ..extensions import db
 from ..local_time import current_year, local_today
 from ..web import render_form
-from . import access, teams as service, training
+from . import access, lookups, teams as service, training
+from .blueprint import bp
 from .errors import VolunteerError
 from .forms import ConfirmForm, MemberAddForm, MemberEditForm, QualificationForm, TeamForm
-from .views import apply_error, bp, requested_year
+from .skills import add_qualification
+from .view_helpers import apply_error, district_choices_for, requested_year
 
 
-def team_or_404(team_id):
-    team = service.get_team(db.session, team_id)
-    if team is None:
-        abort(404)
-    return team
-
-
-def managed_team(team_id):
-    """The team, if the current user may manage its members (403 otherwise)."""
-    team = team_or_404(team_id)
-    if not access.can_manage_team(current_user, team):
-        abort(403)
-    return team
-
-
-def membership_or_404(team, user_id):
-    membership = service.membership_of(db.session, team.id, user_id)
-    if membership is None:
-        abort(404)
-    return membership
-
-
-def district_choices_for(user):
-    return [(str(d.id), d.name) for d in managed_districts(user)]
+def _chosen_district(form):
+    return lookups.team_district(current_user, int(form.district.data))
 
 
 @bp.route("/teams")
 @login_required
 def teams():
-    require_role(TEAM_LEADER, ORGANIZER, ADMIN)
+    lookups.team_viewer(current_user)
     year = requested_year()
     rows = service.all_teams(db.session)
     states = training.training_states(db.session, year)
@@ -61,19 +38,14 @@ def teams():
 @bp.route("/teams/new", methods=["GET", "POST"])
 @login_required
 def team_new():
-    if not access.can_create_team(current_user):
-        abort(403)
+    lookups.team_creator(current_user)
     form = TeamForm()
     form.district.choices = [("", _("Choose a district"))] + district_choices_for(current_user)
     if form.validate_on_submit():
-        district = db.session.get(District, int(form.district.data))
-        if district is None or not access.can_create_team(current_user, district.id):
-            abort(403)
         try:
-            team = service.create_team(db.session, form.name.data, district, find_user_by_login(form.leader.data))
-            db.session.commit()
+            team = service.create_team(db.session, form.name.data, _chosen_district(form),
+                                       find_user_by_login(form.leader.data))
         except VolunteerError as error:
-            db.session.rollback()
             apply_error(form, error)
         else:
             flash(_("The team “%(name)s” has been created.", name=team.name), "success")
@@ -84,7 +56,7 @@ def team_new():
 @bp.route("/teams/<int:team_id>")
 @login_required
 def team_detail(team_id):
-    team = managed_team(team_id)
+    team = lookups.manageable_team(current_user, team_id)
     year = requested_year()
     members = service.team_members(db.session, team, local_today(), year)
     state = training.training_states(db.session, year, [team.id])[team.id]
@@ -99,21 +71,14 @@ def team_detail(team_id):
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 @login_required
 def team_edit(team_id):
-    team = team_or_404(team_id)
-    if not access.can_run_team(current_user, team):
-        abort(403)
+    team = lookups.runnable_team(current_user, team_id)
     form = TeamForm(data={"name": team.name, "district": str(team.district_id), "leader": team.leader.login_name})
     form.district.choices = [("", _("Choose a district"))] + district_choices_for(current_user)
     if form.validate_on_submit():
-        district = db.session.get(District, int(form.district.data))
-        if district is None or not access.can_create_team(current_user, district.id):
-            abort(403)
         try:
-            service.update_team(db.session, team, form.name.data, district, find_user_by_login(form.leader.data))
-            db.session.commit()
+            service.update_team(db.session, team, form.name.data, _chosen_district(form),
+                                find_user_by_login(form.leader.data))
         except VolunteerError as error:
-            db.session.rollback()
-            team = team_or_404(team_id)
             apply_error(form, error)
         else:
             flash(_("The team's details have been saved."), "success")
@@ -124,20 +89,16 @@ def team_edit(team_id):
 @bp.route("/teams/<int:team_id>/members/new", methods=["GET", "POST"])
 @login_required
 def member_add(team_id):
-    team = managed_team(team_id)
+    team = lookups.manageable_team(current_user, team_id)
     form = MemberAddForm()
     if form.validate_on_submit():
         try:
             membership = service.add_member(db.session, team, find_user_by_login(form.login.data),
                                             form.availability_notes.data, form.skills.data)
-            name = membership.user.display_name
-            db.session.commit()
         except VolunteerError as error:
-            db.session.rollback()
-            team = managed_team(team_id)
             apply_error(form, error)
         else:
-            flash(_("%(name)s has joined the team.", name=name), "success")
+            flash(_("%(name)s has joined the team.", name=membership.user.display_name), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/member_add.html", form, team=team)
 
@@ -145,17 +106,14 @@ def member_add(team_id):
 @bp.route("/teams/<int:team_id>/members/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def member_edit(team_id, user_id):
-    team = managed_team(team_id)
-    membership = membership_or_404(team, user_id)
+    team = lookups.manageable_team(current_user, team_id)
+    membership = lookups.team_membership(team, user_id)
     view = service.team_members(db.session, team, local_today(), current_year(), user_ids=[user_id])[0]
     form = MemberEditForm(data={"availability_notes": membership.availability_notes, "skills": sorted(view.declared)})
     if form.validate_on_submit():
         try:
             service.update_member(db.session, membership, form.availability_notes.data, form.skills.data)
-            db.session.commit()
         except VolunteerError as error:
-            db.session.rollback()
-            team, membership = managed_team(team_id), membership_or_404(team, user_id)
             apply_error(form, error)
         else:
             flash(_("%(name)s's details have been saved.", name=membership.user.display_name), "success")
@@ -167,17 +125,14 @@ def member_edit(team_id, user_id):
 @bp.route("/teams/<int:team_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @login_required
 def member_remove(team_id, user_id):
-    team = managed_team(team_id)
-    membership = membership_or_404(team, user_id)
+    team = lookups.manageable_team(current_user, team_id)
+    membership = lookups.team_membership(team, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         name = membership.user.display_name
         try:
             service.remove_member(db.session, team, membership)
-            db.session.commit()
         except VolunteerError as error:
-            db.session.rollback()
-            team, membership = managed_team(team_id), membership_or_404(team, user_id)
             apply_error(form, error)
         else:
             flash(_("%(name)s has left the team.", name=name), "success")
@@ -188,20 +143,15 @@ def member_remove(team_id, user_id):
 @bp.route("/teams/<int:team_id>/members/<int:user_id>/qualifications/new", methods=["GET", "POST"])
 @login_required
 def qualification_add(team_id, user_id):
-    from .skills import add_qualification
-
-    team = managed_team(team_id)
-    membership = membership_or_404(team, user_id)
+    team = lookups.manageable_team(current_user, team_id)
+    membership = lookups.team_membership(team, user_id)
     form = QualificationForm()
     form.skill.choices = [("", _("Choose a skill"))] + skill_choices()
     if form.validate_on_submit():
         try:
             add_qualification(db.session, user_id, form.skill.data, form.title.data, form.expires_on.data,
                               form.issued_on.data)
-            db.session.commit()
         except VolunteerError as error:
-            db.session.rollback()
-            team, membership = managed_team(team_id), membership_or_404(team, user_id)
             apply_error(form, error)
         else:
             flash(_("The qualification has been added."), "success")
@@ -213,19 +163,13 @@ def qualification_add(team_id, user_id):
           methods=["GET", "POST"])
 @login_required
 def qualification_remove(team_id, user_id, qualification_id):
-    team = managed_team(team_id)
-    membership = membership_or_404(team, user_id)
-    qualification = service.qualification_of(db.session, user_id, qualification_id)
-    if qualification is None:
-        abort(404)
+    team = lookups.manageable_team(current_user, team_id)
+    membership = lookups.team_membership(team, user_id)
+    qualification = lookups.member_qualification(user_id, qualification_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         service.remove_qualification(db.session, qualification)
-        db.session.commit()
         flash(_("The qualification has been removed."), "success")
         return redirect(url_for("volunteers.member_edit", team_id=team.id, user_id=user_id))
     return render_form("volunteers/qualification_remove.html", form, team=team, membership=membership,
                        qualification=qualification)
-
-
-from . import training_views  # noqa: E402,F401  (training pages reuse the helpers above)
