@@ -10,7 +10,7 @@ from .blueprint import bp
 from .errors import VolunteerError
 from .forms import ConfirmForm, DeclineForm
 from .my_shifts import my_shifts
-from .view_helpers import apply_error
+from .view_helpers import perform
 
 
 @bp.route("/my")
@@ -47,11 +47,8 @@ def decline(assignment_id):
     assignment = lookups.own_assignment(current_user, assignment_id, live=True)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            service.decline_assignment(db.session, assignment, form.reason.data)
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, _declined = perform(form, service.decline_assignment, db.session, assignment, form.reason.data)
+        if done:
             flash(_("You have declined the shift at “%(event)s”. The organizer has been told.",
                     event=assignment.event.title), "success")
             return redirect(url_for("volunteers.my_assignments"))

@@ -12,10 +12,9 @@ from ..lookup_errors import NotFound
 from ..web import download, render_form
 from . import access, hours, lookups, projects
 from .blueprint import bp
-from .errors import VolunteerError
 from .forms import ProjectForm
 from .models import VolunteerTeam, project_stage_label
-from .view_helpers import apply_error, district_choices_for, requested_year
+from .view_helpers import district_choices_for, perform, requested_year
 
 EXPORT_KINDS = ("volunteer", "team")
 
@@ -100,12 +99,9 @@ def _project_page(project=None):
     """The form to create (``project`` None) or edit a project, and saving it."""
     form = _project_form(project)
     if form.validate_on_submit():
-        try:
-            name = projects.save_project(db.session, _project_input(form), project=project).name
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
-            flash(_("The project “%(name)s” has been saved.", name=name), "success")
+        done, saved = perform(form, projects.save_project, db.session, _project_input(form), project=project)
+        if done:
+            flash(_("The project “%(name)s” has been saved.", name=saved.name), "success")
             return redirect(url_for("volunteers.projects_list"))
     return render_form("volunteers/project_form.html", form, project=project)
 

@@ -17,10 +17,9 @@ from ..web import render_form
 from . import assignments as service, lookups, matching
 from .blueprint import bp
 from .coverage import event_coverage, staffing_overview
-from .errors import VolunteerError
 from .forms import AssignForm, ConfirmForm, ServedForm, SuggestionsForm
 from .training import TRAINING
-from .view_helpers import apply_error
+from .view_helpers import perform
 
 PICK_RE = re.compile(r"^(\d+):([a-z_]+)$")
 LIST_LIMIT = 100
@@ -59,14 +58,11 @@ def assign(event_id):
     start, end = service.default_shift(event)
     form = AssignForm(data={"shift_start": start, "shift_end": end})
     if form.validate_on_submit():
-        try:
-            assignment = service.assign_volunteer(
-                db.session, event, find_user_by_login(form.volunteer.data), form.role.data,
-                form.shift_start.data, form.shift_end.data, skill=form.skill.data or None, by=current_user,
-            )
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, assignment = perform(
+            form, service.assign_volunteer, db.session, event, find_user_by_login(form.volunteer.data),
+            form.role.data, form.shift_start.data, form.shift_end.data, skill=form.skill.data or None, by=current_user,
+        )
+        if done:
             flash(_("%(name)s has been asked to help. They will see it under “My assignments”.",
                     name=assignment.volunteer.display_name), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
@@ -86,14 +82,12 @@ def suggestions(event_id):
         form.picks.data = [value for value, _label in choices]
     if form.validate_on_submit():
         picks = [(int(m.group(1)), m.group(2)) for m in map(PICK_RE.match, form.picks.data)]
-        try:
-            created = matching.assign_suggested(db.session, event, picks, by=current_user)
-        except VolunteerError as error:
-            result = matching.suggest_assignments(db.session, event)
-            apply_error(form, error)
-        else:
+        done, created = perform(form, matching.assign_suggested, db.session, event, picks, by=current_user)
+        if done:
             flash(_("%(count)s volunteers have been asked to help.", count=len(created)), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
+        # Shown again with the refusal: the rollback expired what was loaded.
+        result = matching.suggest_assignments(db.session, event)
     return render_form("volunteers/suggestions.html", form, event=event, result=result, skill_label=skill_label)
 
 
@@ -105,11 +99,8 @@ def assignment_cancel(event_id, assignment_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = assignment.volunteer.display_name
-        try:
-            service.cancel_assignment(db.session, assignment)
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, _cancelled = perform(form, service.cancel_assignment, db.session, assignment)
+        if done:
             flash(_("%(name)s is no longer on this event's team and has been told.", name=name), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
     return render_form("volunteers/assignment_cancel.html", form, event=event, assignment=assignment)
@@ -124,14 +115,12 @@ def served(event_id):
     form = ServedForm(data={"served": [str(a.id) for a in started if a.served_confirmed]})
     form.served.choices = [(str(a.id), a.volunteer.display_name) for a in started]
     if form.validate_on_submit():
-        try:
-            confirmed, unconfirmed = service.confirm_served(
-                db.session, event, [int(v) for v in form.served.data], by=current_user)
-        except VolunteerError as error:
-            started = [a for a in service.event_assignments(db.session, event.id) if a.is_live and a.shift_start <= now]
-            apply_error(form, error)
-        else:
+        done, counts = perform(form, service.confirm_served, db.session, event, [int(v) for v in form.served.data],
+                               by=current_user)
+        if done:
             flash(_("Saved: %(confirmed)s confirmed, %(unconfirmed)s no longer confirmed.",
-                    confirmed=confirmed, unconfirmed=unconfirmed), "success")
+                    confirmed=counts[0], unconfirmed=counts[1]), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
+        # Shown again with the refusal: the rollback expired what was loaded.
+        started = [a for a in service.event_assignments(db.session, event.id) if a.is_live and a.shift_start <= now]
     return render_form("volunteers/served.html", form, event=event, started=started)

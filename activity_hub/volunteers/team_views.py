@@ -10,10 +10,9 @@ from ..local_time import current_year, local_today
 from ..web import render_form
 from . import access, lookups, teams as service, training
 from .blueprint import bp
-from .errors import VolunteerError
 from .forms import ConfirmForm, MemberAddForm, MemberEditForm, QualificationForm, TeamForm
 from .skills import add_qualification
-from .view_helpers import apply_error, district_choices_for, requested_year
+from .view_helpers import district_choices_for, perform, requested_year
 
 
 def _chosen_district(form):
@@ -42,12 +41,9 @@ def team_new():
     form = TeamForm()
     form.district.choices = [("", _("Choose a district"))] + district_choices_for(current_user)
     if form.validate_on_submit():
-        try:
-            team = service.create_team(db.session, form.name.data, _chosen_district(form),
-                                       find_user_by_login(form.leader.data))
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, team = perform(form, service.create_team, db.session, form.name.data, _chosen_district(form),
+                             find_user_by_login(form.leader.data))
+        if done:
             flash(_("The team “%(name)s” has been created.", name=team.name), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/team_form.html", form, team=None)
@@ -75,12 +71,9 @@ def team_edit(team_id):
     form = TeamForm(data={"name": team.name, "district": str(team.district_id), "leader": team.leader.login_name})
     form.district.choices = [("", _("Choose a district"))] + district_choices_for(current_user)
     if form.validate_on_submit():
-        try:
-            service.update_team(db.session, team, form.name.data, _chosen_district(form),
-                                find_user_by_login(form.leader.data))
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, _team = perform(form, service.update_team, db.session, team, form.name.data, _chosen_district(form),
+                              find_user_by_login(form.leader.data))
+        if done:
             flash(_("The team's details have been saved."), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/team_form.html", form, team=team)
@@ -92,12 +85,9 @@ def member_add(team_id):
     team = lookups.manageable_team(current_user, team_id)
     form = MemberAddForm()
     if form.validate_on_submit():
-        try:
-            membership = service.add_member(db.session, team, find_user_by_login(form.login.data),
-                                            form.availability_notes.data, form.skills.data)
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, membership = perform(form, service.add_member, db.session, team, find_user_by_login(form.login.data),
+                                   form.availability_notes.data, form.skills.data)
+        if done:
             flash(_("%(name)s has joined the team.", name=membership.user.display_name), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/member_add.html", form, team=team)
@@ -111,11 +101,9 @@ def member_edit(team_id, user_id):
     view = service.team_members(db.session, team, local_today(), current_year(), user_ids=[user_id])[0]
     form = MemberEditForm(data={"availability_notes": membership.availability_notes, "skills": sorted(view.declared)})
     if form.validate_on_submit():
-        try:
-            service.update_member(db.session, membership, form.availability_notes.data, form.skills.data)
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, _membership = perform(form, service.update_member, db.session, membership,
+                                    form.availability_notes.data, form.skills.data)
+        if done:
             flash(_("%(name)s's details have been saved.", name=membership.user.display_name), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/member_edit.html", form, team=team, membership=membership, member=view,
@@ -130,11 +118,8 @@ def member_remove(team_id, user_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = membership.user.display_name
-        try:
-            service.remove_member(db.session, team, membership)
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, _removed = perform(form, service.remove_member, db.session, team, membership)
+        if done:
             flash(_("%(name)s has left the team.", name=name), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/member_remove.html", form, team=team, membership=membership)
@@ -148,12 +133,9 @@ def qualification_add(team_id, user_id):
     form = QualificationForm()
     form.skill.choices = [("", _("Choose a skill"))] + skill_choices()
     if form.validate_on_submit():
-        try:
-            add_qualification(db.session, user_id, form.skill.data, form.title.data, form.expires_on.data,
-                              form.issued_on.data)
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, _qualification = perform(form, add_qualification, db.session, user_id, form.skill.data,
+                                       form.title.data, form.expires_on.data, form.issued_on.data)
+        if done:
             flash(_("The qualification has been added."), "success")
             return redirect(url_for("volunteers.member_edit", team_id=team.id, user_id=user_id))
     return render_form("volunteers/qualification_form.html", form, team=team, membership=membership)

@@ -11,9 +11,8 @@ from ..lookup_errors import NotFound
 from ..web import render_form
 from . import lookups, training
 from .blueprint import bp
-from .errors import VolunteerError
 from .forms import AttendanceForm, ConfirmForm, EnrolForm
-from .view_helpers import apply_error, requested_year
+from .view_helpers import perform, requested_year
 
 
 @bp.route("/teams/<int:team_id>/training/enrol", methods=["GET", "POST"])
@@ -28,11 +27,8 @@ def training_enrol(team_id):
     ]
     if form.validate_on_submit():
         event = lookups.existing_event(int(form.event.data))
-        try:
-            training.enrol_team(db.session, team, event, by=current_user)
-        except VolunteerError as error:
-            apply_error(form, error)
-        else:
+        done, _enrolment = perform(form, training.enrol_team, db.session, team, event, by=current_user)
+        if done:
             flash(_("The team is enrolled in “%(event)s”.", event=event.title), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/training_enrol.html", form, team=team, sessions=sessions)
@@ -79,14 +75,12 @@ def training_attendance(session_id):
     form = AttendanceForm(data={"attended": [str(user_id) for user_id in attended]})
     form.attended.choices = [(str(m.user_id), m.user.display_name) for _team, members in roster for m in members]
     if form.validate_on_submit():
-        try:
-            count = training.record_attendance(db.session, event, [int(v) for v in form.attended.data],
-                                               by=current_user)
-        except VolunteerError as error:
-            roster, _attended = training.attendance_roster(db.session, event)
-            apply_error(form, error)
-        else:
+        done, count = perform(form, training.record_attendance, db.session, event,
+                              [int(v) for v in form.attended.data], by=current_user)
+        if done:
             flash(_("Attendance saved: %(count)s members attended.", count=count), "success")
             return redirect(url_for("volunteers.training_attendance", session_id=event.id))
+        # Shown again with the refusal: the rollback expired what was loaded.
+        roster, _attended = training.attendance_roster(db.session, event)
     return render_form("volunteers/training_attendance.html", form, event=event, roster=roster,
                        started=event.starts_at <= utcnow())

@@ -1,9 +1,10 @@
-"""What the volunteers' view modules share: errors beside their fields, the year asked for, and
-the districts a form offers."""
+"""What the volunteers' view modules share: running a form's operation with its refusal shown beside
+the field, the year asked for, and the districts a form offers."""
 from flask import abort, request
 
 from ..auth.accounts import managed_districts
 from ..local_time import current_year
+from .errors import VolunteerError
 
 
 def apply_error(form, error):
@@ -27,3 +28,13 @@ def requested_year():
 
 def district_choices_for(user):
     return [(str(d.id), d.name) for d in managed_districts(user)]
+
+
+def perform(form, operation, *args, **kwargs):
+    """Run a service operation for a submitted form: ``(True, its result)``, or ``(False, None)``
+    with the refusal shown beside its field (the service has rolled its transaction back)."""
+    try:
+        return True, operation(*args, **kwargs)
+    except VolunteerError as error:
+        apply_error(form, error)
+        return False, None
