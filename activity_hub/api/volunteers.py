@@ -199,7 +199,7 @@ MY_QUERY = Fields({
 @route("GET", "/me/assignments", summary="My volunteer assignments", query=MY_QUERY, response="MyAssignmentList")
 def my_assignments():
     """For volunteers and team leaders. Each shift with the needs it is for (counts) and what to do."""
-    user = lookups.volunteer(require_user())
+    user = lookups.require_volunteer(require_user())
     when = query_args(MY_QUERY).get("when", "all")
     shifts = my_shifts(db.session, user.id)
     mine = {"upcoming": shifts.upcoming, "past": shifts.past}.get(when, shifts.every)
@@ -241,7 +241,7 @@ YEAR_QUERY = Fields({
 @route("GET", "/teams", summary="Volunteer teams and their training state", query=YEAR_QUERY, response="TeamList")
 def teams():
     """For team leaders, organizers and administrators. `trained` of `target` teams are marked trained in the year."""
-    lookups.team_viewer(require_user())
+    lookups.require_team_viewer(require_user())
     year = query_args(YEAR_QUERY).get("year") or current_year()
     rows = team_service.all_teams(db.session)
     states = training.training_states(db.session, year)
@@ -254,7 +254,7 @@ def teams():
 def team_detail(team_id):
     """`members` (with skills, qualifications, training attended and hours) only for the team's leader,
     the district's organizers and administrators; null for other leaders."""
-    user = lookups.team_viewer(require_user())
+    user = lookups.require_team_viewer(require_user())
     year = query_args(YEAR_QUERY).get("year") or current_year()
     team = lookups.existing_team(team_id)
     state = training.training_states(db.session, year, [team.id])[team.id]

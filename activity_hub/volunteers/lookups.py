@@ -23,7 +23,7 @@ def _found(thing):
     return thing
 
 
-def volunteer(user):
+def require_volunteer(user):
     """The user, if they count as a volunteer ("my assignments", the assignments feed)."""
     if not access.is_volunteer(user):
         raise Forbidden()
@@ -32,28 +32,28 @@ def volunteer(user):
 
 def own_assignment(user, assignment_id, live=False):
     """One of ``user``'s own assignments (``live``: only while it is proposed or accepted)."""
-    volunteer(user)
+    require_volunteer(user)
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.volunteer_id != user.id or (live and not assignment.is_live):
         raise NotFound()
     return assignment
 
 
-def staff(user):
+def require_staff(user):
     """Organizers and admins: staffing, training sessions, hours and projects."""
     if not access.is_staff(user):
         raise Forbidden()
     return user
 
 
-def team_viewer(user):
+def require_team_viewer(user):
     """Team leaders, organizers and admins see the list of teams."""
     if not access.can_see_team_list(user):
         raise Forbidden()
     return user
 
 
-def team_creator(user, district_id=None):
+def require_team_creator(user, district_id=None):
     """Staff who may create a team (in ``district_id`` when given) or move one there."""
     if not access.can_create_team(user, district_id):
         raise Forbidden()
@@ -135,7 +135,7 @@ def editable_project(user, project_id):
     return project
 
 
-def managed_district(user, district_id):
+def require_managed_district(user, district_id):
     """Refuse a district (None: city-wide) that ``user`` does not manage."""
     if not can_manage_district(user, district_id):
         raise Forbidden()

@@ -16,7 +16,7 @@ from .view_helpers import perform
 @bp.route("/my")
 @login_required
 def my_assignments():
-    lookups.volunteer(current_user)
+    lookups.require_volunteer(current_user)
     shifts = my_shifts(db.session, current_user.id)
     return render_template(
         "volunteers/my_assignments.html", upcoming=shifts.upcoming, past=shifts.past, briefings=shifts.briefings,

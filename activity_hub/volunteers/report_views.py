@@ -22,7 +22,7 @@ EXPORT_KINDS = ("volunteer", "team")
 @bp.route("/hours")
 @login_required
 def hours_report():
-    lookups.staff(current_user)
+    lookups.require_staff(current_user)
     year = requested_year()
     scope = organizer_scope(current_user)
     return render_template(
@@ -35,7 +35,7 @@ def hours_report():
 @bp.route("/hours/export.<fmt>")
 @login_required
 def hours_export(fmt):
-    lookups.staff(current_user)
+    lookups.require_staff(current_user)
     by = request.args.get("by", "volunteer")
     if fmt not in MIMETYPES or by not in EXPORT_KINDS:
         raise NotFound()
@@ -55,7 +55,7 @@ def hours_export(fmt):
 @bp.route("/projects")
 @login_required
 def projects_list():
-    lookups.staff(current_user)
+    lookups.require_staff(current_user)
     return render_template(
         "volunteers/projects.html", projects=projects.list_projects(db.session), stage_label=project_stage_label,
         can_edit=lambda project: access.can_edit_project(current_user, project),
@@ -85,8 +85,8 @@ def _project_input(form):
     team = db.session.get(VolunteerTeam, int(form.team.data)) if form.team.data else None
     district = db.session.get(District, int(form.district.data)) if form.district.data else None
     if team is not None:
-        lookups.managed_district(current_user, team.district_id)
-    lookups.managed_district(current_user, district.id if district is not None else None)  # None: city-wide staff only
+        lookups.require_managed_district(current_user, team.district_id)
+    lookups.require_managed_district(current_user, district.id if district is not None else None)  # None: city-wide staff only
     return projects.ProjectInput(
         name=form.name.data, description=form.description.data, stage=form.stage.data, team=team,
         organisation=form.organisation.data, district_id=district.id if district else None,
@@ -109,7 +109,7 @@ def _project_page(project=None):
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
 def project_new():
-    lookups.staff(current_user)
+    lookups.require_staff(current_user)
     return _project_page()
 
 

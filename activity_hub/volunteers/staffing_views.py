@@ -28,7 +28,7 @@ LIST_LIMIT = 100
 @bp.route("/events")
 @login_required
 def staffing_events():
-    lookups.staff(current_user)
+    lookups.require_staff(current_user)
     now = utcnow()
     query = (managed_events_query(current_user).options(joinedload(Event.venue), joinedload(Event.district))
              .where(Event.ends_at >= now - timedelta(days=14), Event.status != EVENT_CANCELLED,

@@ -22,7 +22,7 @@ def _chosen_district(form):
 @bp.route("/teams")
 @login_required
 def teams():
-    lookups.team_viewer(current_user)
+    lookups.require_team_viewer(current_user)
     year = requested_year()
     rows = service.all_teams(db.session)
     states = training.training_states(db.session, year)
@@ -37,7 +37,7 @@ def teams():
 @bp.route("/teams/new", methods=["GET", "POST"])
 @login_required
 def team_new():
-    lookups.team_creator(current_user)
+    lookups.require_team_creator(current_user)
     form = TeamForm()
     form.district.choices = [("", _("Choose a district"))] + district_choices_for(current_user)
     if form.validate_on_submit():

@@ -58,7 +58,7 @@ def training_complete(team_id, year):
 @bp.route("/training")
 @login_required
 def training_sessions():
-    lookups.staff(current_user)
+    lookups.require_staff(current_user)
     year = requested_year()
     sessions = [e for e in training.training_events(db.session, year=year)
                 if can_manage_district(current_user, e.district_id)]
