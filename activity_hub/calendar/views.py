@@ -13,6 +13,7 @@ from ..db_types import utcnow
 from ..events.models import CATEGORIES, category_label
 from ..i18n import normalise_locale, select_locale
 from ..locale_text import pick
+from ..volunteers.access import is_volunteer
 from . import feeds, version_cache
 from .feed_tokens import feed_links, issue_feed_link, resolve_feed_link
 from .forms import FeedLinkForm
@@ -21,7 +22,6 @@ from .models import ASSIGNMENTS, REGISTRATIONS
 bp = Blueprint("calendar", __name__, template_folder="templates", url_prefix="/calendar")
 
 CALENDAR_MIMETYPE = "text/calendar; charset=utf-8"
-VOLUNTEER_ROLES = ("volunteer", "team_leader")
 PERSONAL_ENDPOINTS = {REGISTRATIONS: "calendar.registrations_feed", ASSIGNMENTS: "calendar.assignments_feed"}
 KIND_LABELS = {REGISTRATIONS: _l("My registrations"), ASSIGNMENTS: _l("My volunteer shifts")}
 KIND_DESCRIPTIONS = {
@@ -141,7 +141,7 @@ def assignments_feed(secret):
 
 def _available_kinds():
     kinds = [REGISTRATIONS]
-    if current_user.has_role(*VOLUNTEER_ROLES):
+    if is_volunteer(current_user):
         kinds.append(ASSIGNMENTS)
     return kinds
 
