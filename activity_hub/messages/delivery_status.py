@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
 
 from ..auth.models import User
 from ..db_types import utcnow
@@ -146,7 +147,7 @@ def retry_failed(event_id=None, message_ids=None):
         query = query.where(OutboxMessage.id.in_(list(message_ids) or [-1]))
     # Locked, so a retry and the relay (or two retries) never both move the same message.
     messages = list(db.session.scalars(
-        query.options(sa.orm.contains_eager(OutboxMessage.user)).with_for_update(of=OutboxMessage)))
+        query.options(contains_eager(OutboxMessage.user)).with_for_update(of=OutboxMessage)))
     now = utcnow()
     try:
         for message in messages:
