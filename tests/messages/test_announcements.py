@@ -153,7 +153,9 @@ def test_an_audience_of_nobody_is_refused_beside_the_audience(app, client, make_
     login(client, organizer)
     response = send(client, empty, audience="waitlist")
     assert response.status_code == 400
-    assert re.search(r'id="audience-error">.*?没有人', response.get_data(as_text=True), re.S)
+    page = response.get_data(as_text=True)
+    assert re.search(r'id="audience-error">.*?没有人', page, re.S)
+    assert re.search(r"<title>错误：", page)  # the title says so too
     assert announcements_of(app, empty) == []
 
 
