@@ -23,6 +23,7 @@ NAV_ITEMS = [
     ("dashboard.index", _l("Plan progress"), {"organizer", "admin"}),
     ("dashboard.public", _l("Results"), "anyone"),
     ("auth.admin_users", _l("Users and roles"), {"admin"}),
+    ("messages.queue_page", _l("Message queue"), {"admin"}),
 ]
 
 

@@ -8,6 +8,8 @@ bp = Blueprint("messages", __name__, template_folder="templates")
 
 # One line per view module of this domain.
 VIEW_MODULES = (
+    "announcement_views",
+    "delivery_views",
 )
 
 for _name in VIEW_MODULES:
