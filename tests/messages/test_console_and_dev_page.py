@@ -37,7 +37,11 @@ def test_the_developers_page_lists_the_newest_messages_of_everyone(make_app, mak
     assert '<th scope="col">收件人</th>' in html
 
 
-def test_the_developers_page_does_not_exist_outside_development(client, make_user):
-    outbox_message_user = make_user(roles=("resident", "admin"))
-    login(client, outbox_message_user)
+def test_the_developers_page_does_not_exist_outside_development(app, client, make_user, make_app, monkeypatch):
+    login(client, make_user(roles=("resident", "admin")))
     assert client.get("/dev/messages").status_code == 404
+    assert "messages.dev_messages" not in app.view_functions
+    monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
+    production = make_app("production", SECRET_KEY="k" * 48,
+                          MESSAGE_BACKENDS={"email": console.__name__, "sms": console.__name__})
+    assert production.test_client().get("/dev/messages").status_code == 404
