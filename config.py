@@ -13,6 +13,17 @@ INSTANCE_DIR = BASE_DIR / "instance"
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "dev-insecure-secret-key"}
 
 
+def _sms_templates(environ=os.environ):
+    """{message kind: SMS template code} from the SMS_TEMPLATE_<KIND> variables (README "Messages");
+    SMS_TEMPLATE_DEFAULT is the fallback and kept apart (``SMS_TEMPLATE_DEFAULT``)."""
+    prefix = "SMS_TEMPLATE_"
+    return {
+        name[len(prefix):].lower(): code.strip()
+        for name, code in environ.items()
+        if name.startswith(prefix) and name != prefix + "DEFAULT" and code.strip()
+    }
+
+
 def _bool(name, default=False):
     value = os.environ.get(name)
     if value is None:
@@ -77,6 +88,31 @@ class Config:
     HELP_PHONE = os.environ.get("HELP_PHONE", "027-12345678")
     HELP_EMAIL = os.environ.get("HELP_EMAIL", "help@activity-hub.local")
 
+    # The site's public address, for links in e-mail (e.g. https://activity-hub.example).
+    SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None
+    # E-mail over SMTP (messages/channels/email.py, Flask-Mailman). MAIL_USE_TLS is STARTTLS on
+    # port 587, MAIL_USE_SSL is TLS from the first byte on port 465; never both.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@activity-hub.local")
+    # Seconds to wait for the mail server before the message is retried later.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # SMS through Alibaba Cloud SMS (messages/channels/sms.py). SMS_ENDPOINT may carry a scheme
+    # (http://127.0.0.1:8080 for a local stub); without one it is reached over HTTPS.
+    SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID") or None
+    SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET") or None
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME") or None
+    SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+    SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", 10))
+    # The approved template of each message kind (SMS_TEMPLATE_REGISTRATION_CONFIRMED=SMS_123...),
+    # and the one used for a kind that has none of its own.
+    SMS_TEMPLATES = _sms_templates()
+    SMS_TEMPLATE_DEFAULT = os.environ.get("SMS_TEMPLATE_DEFAULT") or None
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -110,6 +146,11 @@ class ProductionConfig(Config):
             )
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not _bool("ALLOW_SQLITE_IN_PRODUCTION"):
             raise RuntimeError("production needs DATABASE_URL pointing at PostgreSQL")
+        from activity_hub.messages.delivery_settings import delivery_setting_problems
+
+        problems = delivery_setting_problems(app.config)
+        if problems:
+            raise RuntimeError("production cannot deliver messages: " + "; ".join(problems))
 
 
 CONFIGS = {

@@ -10,6 +10,7 @@ bp = Blueprint("messages", __name__, template_folder="templates")
 VIEW_MODULES = (
     "announcement_views",
     "delivery_views",
+    "dev_views",
 )
 
 for _name in VIEW_MODULES:
