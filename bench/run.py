@@ -4,8 +4,10 @@
 
 Creates the PostgreSQL database afresh, migrates it, fills it with `flask seed-scale`, starts
 the app under gunicorn as two instances on two ports sharing that database, drives them from
-this process with an async load generator, measures the floor (bench/floor_app.py) under the
-same gunicorn settings before and after, checks the hot event, prints a table and writes JSON.
+wrk (bench/wrk_load.py; the aiohttp client of bench/load.py with ``--generator aiohttp``), measures
+the floor (bench/floor_app.py) under the same gunicorn settings before and after, checks the hot
+event, prints a table and writes JSON. The floor is also driven by wrk with twice the threads and by
+the aiohttp client, so the run shows whether its generator capped the floor.
 Exits non-zero, loudly, if the hot-event check fails. Stops every server it started.
 """
 import argparse
@@ -15,10 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import report, scenarios
+from . import report, scenarios, wrk_load
+from . import load as aiohttp_load
 from .hot_event import HotEventFailed, check_hot_event, run_hot_event
 from .ical_alone import time_icalendar_alone
-from .load import closed_loop, fetch
+from .load import fetch
 from .prepare import Fixtures, app_env, flask_command, login, recreate_database, seeded_rng
 from .servers import Pair
 
@@ -32,7 +35,7 @@ SCALES = {
 }
 
 
-SCENARIOS = ("catalogue_html", "api_events", "event_page", "api_register", "hot_event", "feed_full",
+SCENARIOS = ("catalogue_html", "catalogue_html_uncached", "api_events", "event_page", "api_register", "hot_event", "feed_full",
              "feed_conditional", "dashboard")
 
 
@@ -46,6 +49,8 @@ def parse(argv):
     parser.add_argument("--reuse", action="store_true", help="keep the database as it is (already seeded)")
     parser.add_argument("--output", help="JSON file (default bench/results/<scale>.json and latest.json)")
     parser.add_argument("--log-dir", default="/tmp/ah_bench_logs")
+    parser.add_argument("--generator", choices=("wrk", "aiohttp"), default="wrk" if wrk_load.available() else "aiohttp",
+                        help="load generator for the floor and the scenarios (default wrk when installed)")
     parser.add_argument("--only", type=lambda text: set(text.split(",")), default=None, metavar="NAME,NAME",
                         help=f"run only these scenarios (of {', '.join(SCENARIOS)}); the floor is always measured")
     options = parser.parse_args(argv)
@@ -80,10 +85,12 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
     fixtures = Fixtures(url, spec["api_users"], spec["hot_residents"], spec["hot_places"], seeded_rng())
     measure = dict(duration=options.duration, warmup=min(2.0, options.duration / 4))
     c = options.concurrency
+    closed_loop = wrk_load.closed_loop if options.generator == "wrk" else aiohttp_load.closed_loop
+    results["generator"] = options.generator
 
     floors = []
 
-    def measure_floor():
+    def measure_floor(generator_check=False):
         with Pair("bench.floor_app:create_app()", options.workers, env, log_dir, "/constant") as pair:
             floors.append({
                 "floor_constant": closed_loop("floor_constant", pair.bases, scenarios.floor_constant(), c,
@@ -91,8 +98,24 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
                 "floor_transaction": closed_loop("floor_transaction", pair.bases, scenarios.floor_transaction(), c,
                                                  cpu=pair.cpu_seconds, **measure),
             })
+            if generator_check:
+                results["generator_check"] = generator_check_of(pair)
 
-    measure_floor()
+    def generator_check_of(pair):
+        """The floor under other generators: if a faster one (wrk with twice the threads) does not raise
+        it, the generator used was not the bottleneck; the aiohttp client shows what a slower one gives."""
+        check = {}
+        for name, requests in (("floor_constant", scenarios.floor_constant),
+                               ("floor_transaction", scenarios.floor_transaction)):
+            runs = {"aiohttp": aiohttp_load.closed_loop(name, pair.bases, requests(), c, cpu=pair.cpu_seconds,
+                                                        **measure)}
+            if wrk_load.available():
+                runs["wrk_2_threads"] = wrk_load.closed_loop(name, pair.bases, requests(), c, cpu=pair.cpu_seconds,
+                                                             threads_per_instance=2, **measure)
+            check[name] = {generator: run.summary() for generator, run in runs.items()}
+        return check
+
+    measure_floor(generator_check=options.scale != "tiny")
     out("floor measured; starting the app")
     measured = {}
     wanted = (lambda name: name in options.only) if options.only else (lambda name: True)
@@ -132,7 +155,7 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
                     raise RuntimeError(f"public feed answered {status}")
                 etags[base], feed_body = headers["ETag"], body
             if wanted("feed_full"):
-                measured["feed_full"] = closed_loop("feed_full", bases, scenarios.full_feed(2), 1, duration=600,
+                measured["feed_full"] = aiohttp_load.closed_loop("feed_full", bases, scenarios.full_feed(2), 1, duration=600,
                                                     warmup=0, cpu=pair.cpu_seconds)
             if wanted("feed_conditional"):
                 measured["feed_conditional"] = closed_loop("feed_conditional", bases,
@@ -142,6 +165,11 @@ def run_benchmark(options, out=lambda message: print(message, flush=True)):
             measured["dashboard"] = closed_loop("dashboard", bases, scenarios.dashboard(cookie), c, **short)
         results["worker_rss_mb"] = pair.worker_rss_mb()
     results.pop("scenarios_so_far", None)
+    if wanted("catalogue_html_uncached"):
+        uncached_env = dict(env, CATALOGUE_CACHE_SECONDS="0")
+        with Pair("activity_hub:create_app()", options.workers, uncached_env, log_dir, "/static/css/site.css") as pair:
+            measured["catalogue_html_uncached"] = closed_loop("catalogue_html_uncached", pair.bases,
+                                                              scenarios.catalogue_pages(), c, **dict(measure, cpu=pair.cpu_seconds))
     if options.scale != "tiny":  # the tiny run (a test) measures the floor once, to stay short
         out("floor again …")
         measure_floor()

@@ -47,8 +47,10 @@ class OutboxMessage(db.Model):
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     sent_at = sa.Column(UTCDateTime)
     # Delivery bookkeeping (see the module docstring).
-    attempts = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
-    next_attempt_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, server_default=sa.func.now())
+    # Filled by the database (server defaults), so every way of writing a message, the registration's
+    # Core INSERTs included, gets them.
+    attempts = sa.Column(sa.Integer, nullable=False, server_default="0")
+    next_attempt_at = sa.Column(UTCDateTime, nullable=False, server_default=sa.func.now())
     lease_expires_at = sa.Column(UTCDateTime)
     last_error = sa.Column(sa.String(500))
     provider_message_id = sa.Column(sa.String(100))
