@@ -18,7 +18,6 @@ def relay_app(app, monkeypatch):
     for key, value in {"MESSAGE_BACKENDS": {"email": FAKE, "sms": FAKE}, "MESSAGE_DELIVERY": "off",
                        "MESSAGE_MAX_ATTEMPTS": 8, "MESSAGE_LEASE_SECONDS": 120}.items():
         monkeypatch.setitem(app.config, key, value)
-    monkeypatch.delenv("FAKE_CHANNEL_LOG", raising=False)
     monkeypatch.delenv("FAKE_CHANNEL_DELAY", raising=False)
     fake_channels.deliveries.clear()
     yield app

@@ -1,10 +1,9 @@
 """A fake provider for the relay's tests: point ``MESSAGE_BACKENDS`` at this module.
 
-It takes every message except those whose recipient asks for a fault, and keeps what it took: in
-``deliveries`` (this process) and, when ``FAKE_CHANNEL_LOG`` names a file, as one appended line per
-delivery ("<message id> <pid>"), so deliveries by several worker processes can be counted afterwards,
-duplicates included. ``FAKE_CHANNEL_DELAY`` (seconds) makes each delivery take that long, like a
-provider's round trip.
+It takes every message except those whose recipient asks for a fault, and keeps what it took in
+``deliveries`` (one entry per delivery, duplicates included). ``FAKE_CHANNEL_DELAY`` (seconds) makes
+each delivery take that long, like a provider's round trip. (Real worker processes use
+``bench.recording_channel``, which keeps its deliveries in a file.)
 """
 import os
 import threading
@@ -30,14 +29,6 @@ def send(message):
     delay = float(os.environ.get("FAKE_CHANNEL_DELAY") or 0)
     if delay:
         time.sleep(delay)
-    log_path = os.environ.get("FAKE_CHANNEL_LOG")
-    if log_path:
-        line = f"{message.id} {os.getpid()}\n".encode()
-        descriptor = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(descriptor, line)  # one write with O_APPEND: whole lines, whoever writes
-        finally:
-            os.close(descriptor)
     with _lock:
         deliveries.append(message.id)
     return f"fake-{message.id}"
@@ -45,19 +36,7 @@ def send(message):
 
 def find_accepted(message):
     """Like a provider's "did you get message X?" query."""
-    log_path = os.environ.get("FAKE_CHANNEL_LOG")
-    if log_path:
-        if not os.path.exists(log_path):
-            return None
-        with open(log_path) as log:
-            taken = any(line.split()[0] == str(message.id) for line in log if line.strip())
-    else:
-        with _lock:
-            taken = message.id in deliveries
+    with _lock:
+        taken = message.id in deliveries
     return f"fake-{message.id}" if taken else None
 
-
-def logged_deliveries(log_path):
-    """[message id] in the order the log got them, one entry per delivery."""
-    with open(log_path) as log:
-        return [int(line.split()[0]) for line in log if line.strip()]
