@@ -60,16 +60,27 @@ def make_celery(flask_app):
         return {"sent": result.sent, "retried": result.retried, "failed": result.failed}
 
     celery.relay_outbox = relay_outbox
+
+    @worker_process_init.connect(weak=False)
+    def fresh_connections(**_):
+        """A forked pool process must not share the parent's database connections."""
+        with flask_app.app_context():
+            db.engine.dispose(close=False)
+
     return celery
 
 
-flask_app = create_app()
-celery = app = make_celery(flask_app)
-relay_outbox = celery.relay_outbox
+_built = {}
 
 
-@worker_process_init.connect
-def _fresh_connections(**_):
-    """A forked pool process must not share the parent's database connections."""
-    with flask_app.app_context():
-        db.engine.dispose(close=False)
+def __getattr__(name):
+    """``app`` / ``celery`` (what ``celery -A activity_hub.worker`` looks for), ``flask_app`` and
+    ``relay_outbox``, built on first use from ``create_app()``'s configuration, so importing this
+    module (a test of ``make_celery``) starts nothing."""
+    if name not in ("app", "celery", "flask_app", "relay_outbox"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if not _built:
+        flask_app = create_app()
+        celery = make_celery(flask_app)
+        _built.update(app=celery, celery=celery, flask_app=flask_app, relay_outbox=celery.relay_outbox)
+    return _built[name]
