@@ -92,3 +92,27 @@ def test_a_same_day_cancellation_queued_at_night_is_due_at_once(app, sms_user, m
         values = outbox.message_values(sms_user, "event_cancelled", lambda: ("活动取消", "活动取消了。"), event)
         db.session.rollback()
     assert "next_attempt_at" not in values
+
+
+def test_a_registration_by_sms_at_night_is_sent_in_the_morning(relay_app, make_user, make_event, monkeypatch):
+    """However the registration writes its message (on PostgreSQL one Core INSERT that leaves
+    ``next_attempt_at`` to the database), the SMS waits for 08:00: the relay checks again."""
+    from activity_hub.auth.models import User
+    from activity_hub.events.registration import register
+    from activity_hub.messages.models import QUEUED, OutboxMessage
+    from activity_hub.messages.relay import deliver_due_messages
+    from tests.messages import fake_channels
+
+    tomorrow = (datetime.now(BEIJING) + timedelta(days=1)).date()
+    night = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 23, 0, tzinfo=BEIJING)
+    morning = night + timedelta(hours=9)
+    monkeypatch.setattr(outbox, "utcnow", lambda: night.astimezone(timezone.utc))
+    user_id = make_user(message_channel=SMS)
+    event = make_event(starts_in=timedelta(days=10))
+    with relay_app.test_request_context():
+        register(event, db.session.get(User, user_id), consent=True)
+        result = deliver_due_messages(now=night.astimezone(timezone.utc))
+        message = db.session.scalars(db.select(OutboxMessage)).one()
+        assert (message.channel, message.status, message.attempts) == (SMS, QUEUED, 0)
+        assert message.next_attempt_at == morning
+    assert result.sent == 0 and fake_channels.deliveries == []
