@@ -34,9 +34,13 @@ def mark_outbox_written(session):
 
 def delivery_mode(app):
     mode = app.config.get("MESSAGE_DELIVERY")
-    if mode:
-        return mode
-    return CELERY if app.config.get("CELERY_BROKER_URL") else IN_PROCESS
+    if not mode:
+        return CELERY if app.config.get("CELERY_BROKER_URL") else IN_PROCESS
+    if mode not in (CELERY, IN_PROCESS, OFF):
+        raise RuntimeError(f"MESSAGE_DELIVERY must be one of celery, in_process, off (not {mode!r})")
+    if mode == CELERY and not app.config.get("CELERY_BROKER_URL"):
+        raise RuntimeError("MESSAGE_DELIVERY=celery needs CELERY_BROKER_URL")
+    return mode
 
 
 @sa.event.listens_for(db.session, "after_commit")

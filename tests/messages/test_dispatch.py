@@ -82,6 +82,15 @@ def test_mode_follows_the_broker_when_not_set(make_app):
     assert dispatch.delivery_mode(make_app(MESSAGE_DELIVERY=None, CELERY_BROKER_URL=None)) == dispatch.IN_PROCESS
 
 
+@pytest.mark.parametrize("settings, complaint", [
+    ({"MESSAGE_DELIVERY": "later"}, "MESSAGE_DELIVERY must be one of"),
+    ({"MESSAGE_DELIVERY": "celery", "CELERY_BROKER_URL": None}, "needs CELERY_BROKER_URL"),
+])
+def test_an_app_whose_messages_could_not_be_delivered_refuses_to_start(make_app, settings, complaint):
+    with pytest.raises(RuntimeError, match=complaint):
+        make_app(**settings)
+
+
 @pytest.fixture
 def test_redis():
     client = redis.Redis.from_url(TEST_REDIS)

@@ -9,6 +9,7 @@ from activity_hub.extensions import db
 from activity_hub.messages import relay
 from activity_hub.messages.models import FAILED, QUEUED, SENDING, SENT, SITE, SMS
 from activity_hub.messages.relay import deliver_due_messages, relay_until_done
+from tests.conftest import recorded_statements
 from tests.messages import fake_channels
 from tests.messages.conftest import row
 
@@ -249,3 +250,13 @@ def test_relays_running_at_once_never_deliver_a_message_twice(relay_app, put_mes
 
         statuses = db.session.scalars(db.select(OutboxMessage.status)).all()
     assert set(statuses) == {SENT}
+
+
+def test_a_batch_costs_one_claim_and_one_short_write_per_message(relay_app, put_message):
+    ids = [put_message() for _ in range(5)]
+    with recorded_statements(relay_app) as statements:
+        assert deliver(relay_app).sent == 5
+    writes = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    # The claim: one SELECT and one UPDATE for the batch; then one UPDATE for each message's outcome.
+    assert (len(reads), len(writes)) == (1, 1 + len(ids))
