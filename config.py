@@ -112,6 +112,33 @@ class Config:
     # and the one used for a kind that has none of its own.
     SMS_TEMPLATES = _sms_templates()
     SMS_TEMPLATE_DEFAULT = os.environ.get("SMS_TEMPLATE_DEFAULT") or None
+    # Background work (README "Background work"). The Celery broker, e.g. redis://127.0.0.1:6379/1.
+    # Without one (``make run``) the relay runs in the web process right after each commit.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
+    # How a commit that queued messages asks for their delivery: "celery" (send the relay task),
+    # "in_process" (run the relay here, after the response) or "off" (wait for the sweep / a test).
+    # Unset: "celery" with a broker, "in_process" without (messages/dispatch.py).
+    MESSAGE_DELIVERY = os.environ.get("MESSAGE_DELIVERY") or None
+    # {channel: module that delivers it} (messages/channels/__init__.py); "site" needs none. Each can
+    # be pointed elsewhere with MESSAGE_BACKEND_EMAIL / MESSAGE_BACKEND_SMS. Development: the console.
+    MESSAGE_BACKENDS = {
+        "email": os.environ.get("MESSAGE_BACKEND_EMAIL", "activity_hub.messages.channels.console"),
+        "sms": os.environ.get("MESSAGE_BACKEND_SMS", "activity_hub.messages.channels.console"),
+    }
+    # How long a relay owns the messages it claimed; a worker killed mid-send leaves them to be
+    # claimed again after this. Longer than the slowest send (a batch gives back what it has not
+    # sent after half of it).
+    MESSAGE_LEASE_SECONDS = int(os.environ.get("MESSAGE_LEASE_SECONDS", 120))
+    # Attempts before a message ends "failed" (a dead letter staff can see and queue again).
+    MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", 8))
+    # Backoff after a temporary failure: about base x 2^(attempts-1) seconds, with jitter, capped.
+    MESSAGE_RETRY_BASE_SECONDS = int(os.environ.get("MESSAGE_RETRY_BASE_SECONDS", 30))
+    MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("MESSAGE_RETRY_MAX_SECONDS", 3600))
+    # Messages a relay claims at a time, and how long one relay task keeps claiming batches.
+    MESSAGE_RELAY_BATCH_SIZE = int(os.environ.get("MESSAGE_RELAY_BATCH_SIZE", 100))
+    MESSAGE_RELAY_BUDGET_SECONDS = float(os.environ.get("MESSAGE_RELAY_BUDGET_SECONDS", 50))
+    # Beat's sweep of the outbox (the safety net behind the nudges), in seconds.
+    MESSAGE_RELAY_SWEEP_SECONDS = float(os.environ.get("MESSAGE_RELAY_SWEEP_SECONDS", 60))
 
 
 class DevelopmentConfig(Config):
@@ -130,12 +157,18 @@ class TestingConfig(Config):
     CALENDAR_VERSION_TTL_SECONDS = 0
     # Cheap password hashing: the same code path, a fraction of the time.
     PASSWORD_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    # Tests deliver messages by calling the relay; a test of the nudge switches it on.
+    MESSAGE_DELIVERY = os.environ.get("MESSAGE_DELIVERY") or "off"
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    MESSAGE_BACKENDS = {
+        "email": os.environ.get("MESSAGE_BACKEND_EMAIL", "activity_hub.messages.channels.email"),
+        "sms": os.environ.get("MESSAGE_BACKEND_SMS", "activity_hub.messages.channels.sms"),
+    }
 
     @classmethod
     def check(cls, app):

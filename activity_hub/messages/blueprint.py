@@ -15,3 +15,11 @@ VIEW_MODULES = (
 
 for _name in VIEW_MODULES:
     importlib.import_module(f"{__package__}.{_name}")
+
+
+@bp.record_once
+def _check_delivery_setting(state):
+    """An app whose messages could never be delivered refuses to start, saying which setting is wrong."""
+    from .dispatch import delivery_mode
+
+    delivery_mode(state.app)
