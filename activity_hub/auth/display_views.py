@@ -1,7 +1,7 @@
 """The display-preferences page (text size, contrast, motion, easy-read first).
 
 A blueprint of its own so it can live beside the account pages without sharing
-their file; ``auth/views.py`` registers it through ``EXTRA_BLUEPRINTS``.
+their file; ``auth/blueprint.py`` registers it through ``EXTRA_BLUEPRINTS``.
 """
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l

@@ -1,7 +1,7 @@
 """Sign-up, log-in, log-out, language, profile and password pages."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -11,9 +11,8 @@ from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, normalise_locale, remember_language
 from ..web import home_url, render_form
 from . import accounts, login_limits
+from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm
-
-bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def safe_next(target, default=None):
@@ -152,13 +151,3 @@ def change_password():
                   "success")
             return redirect(url_for("auth.profile"))
     return render_form("auth/change_password.html", form)
-
-
-# Display preferences live in their own file and blueprint (text size, contrast, motion).
-from .display_views import bp as display_bp  # noqa: E402
-
-EXTRA_BLUEPRINTS = (display_bp,)
-
-
-# The administrators' pages register their routes on ``bp``.
-from . import admin_views  # noqa: E402,F401
