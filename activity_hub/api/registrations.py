@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..accessibility import NEED_CODES
 from ..events import registration as service
-from ..events.lookups import managed_event, own_registrations, visible_registration
+from ..events.lookups import managed_event, own_registrations, visible_event, visible_registration
 from ..events.models import ACTIVE_STATUSES, REGISTRATION_STATUSES, Registration
 from ..events.roster import RosterEntry
 from ..extensions import db
@@ -38,14 +38,20 @@ def own_registration_json(registration, position):
 def register(event_id):
     """The answer says `confirmed`, `pending` (approval needed) or `waitlisted` with the
     position. Refusals are 409 with a code: `already_registered`, `closed`, `not_open_yet`,
-    `event_cancelled`, `event_past`, `not_published`."""
+    `event_cancelled`, `event_past`, `not_published` (a draft, for its organizers; a 404 for
+    everyone else)."""
     user = require_user()
     data = json_body(REGISTER)
     # An unknown event is the service's "not_found" refusal (a 404): no second load of the event here.
-    made, position = service.register_with_position(
-        event_id, user, needs=data.get("needs", []), companions=data.get("companions", 0),
-        note=data.get("note", ""), needs_note=data.get("needs_note", ""), consent=data["consent"],
-    )
+    try:
+        made, position = service.register_with_position(
+            event_id, user, needs=data.get("needs", []), companions=data.get("companions", 0),
+            note=data.get("note", ""), needs_note=data.get("needs_note", ""), consent=data["consent"],
+        )
+    except service.RegistrationRefused as refused:
+        if refused.code == "not_published":
+            visible_event(user, event_id)  # a draft is a 404 for whoever may not see it, as on the page
+        raise
     return own_registration_json(made, position), 201
 
 
