@@ -5,8 +5,6 @@ Only the event's organizers and admins reach these pages (``managed_event``). Th
 rules themselves (places, waitlist, approval, check-in) are ``registration``'s; these views only
 call them and say what happened.
 """
-import secrets
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +20,7 @@ from . import roster as roster_service
 from .blueprint import organizer_bp
 from .lookups import managed_event, managed_registration
 from .models import CONFIRMED, Registration, registration_status_label
+from .on_behalf import register_on_behalf
 from .organizer_forms import CheckInSearchForm, FindResidentForm, RegisterResidentForm, RosterFilterForm
 from .roster_export import roster_csv, roster_xlsx
 
@@ -104,19 +103,13 @@ def register_resident(event_id):
         valid = False
     if not valid:
         return _register_page(event, form, resident, 400)
-    organizer = acting_user()
     try:
-        if resident is None:
-            resident = accounts.create_user(form.phone.data, form.display_name.data, secrets.token_urlsafe(18),
-                                            roles=("resident",), district=event.district)
-            db.session.flush()
-        registration = reg.register(
-            event.id, resident, needs=form.needs.data, companions=form.companions.data or 0,
-            note=form.note.data or "", needs_note=form.needs_note.data or "", consent=form.consent.data,
-            registered_by=organizer,
+        registration = register_on_behalf(
+            event, resident, form.phone.data, form.display_name.data, acting_user(), needs=form.needs.data,
+            companions=form.companions.data or 0, note=form.note.data or "", needs_note=form.needs_note.data or "",
+            consent=form.consent.data,
         )
     except accounts.AccountError as error:
-        db.session.rollback()
         form.phone.errors = [error.message]
         return _register_page(event, form, None, 400)
     except reg.RegistrationRefused as refused:
