@@ -44,7 +44,8 @@ def new_venue():
 @organizer_bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def edit_venue(venue_id):
     venue = managed_venue(current_user, venue_id)
-    form = VenueForm(obj=venue if request.method == "GET" else None, district_choices=district_choices_for(current_user))
+    form = VenueForm(obj=venue if request.method == "GET" else None,
+                     district_choices=district_choices_for(current_user))
     if request.method == "GET":
         form.district_id.data = str(venue.district_id)
         form.features.data = list(venue.features or [])
