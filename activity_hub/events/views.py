@@ -1,7 +1,7 @@
 """Resident pages: the catalogue, an event, registering, the registration and cancelling it.
 
 Thin: read the request, call ``catalogue`` or ``registration``, render or redirect.
-Every page checks on the server who may see what.
+Every page checks on the server who may see what (``lookups``: the same checks as the API).
 """
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..accessibility import VENUE_FEATURES, feature_label, need_label
-from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
 from . import event_page, registration
 from .blueprint import bp
 from .catalogue_page import catalogue_results
 from .checkin_tokens import checkin_qr_svg
+from .event_admin import can_manage_event
 from .forms import RegistrationForm
 from .lookups import own_registrations, visible_event, visible_registration
 from .models import (
@@ -22,6 +22,7 @@ from .models import (
 )
 from ..local_time import moment
 from .when import event_when
+
 
 @bp.context_processor
 def event_helpers():
@@ -64,7 +65,7 @@ def event_detail(event_id):
         "events/detail.html", event=event, parts=event_page.event_parts(event), places=places, mine=mine,
         closed=registration.closed_reason(event),
         easy_read_first=bool(current_user.is_authenticated and current_user.prefers_easy_read),
-        can_manage=can_manage_district(current_user, event.district_id),
+        can_manage=can_manage_event(current_user, event),
     )
 
 
