@@ -5,6 +5,8 @@ the calendar feeds send both so calendar apps replace their copy of the event. C
 through ``registration.set_capacity`` so that raising capacity promotes the waitlist under the same
 lock as registrations. Each public function commits its own transaction (or changes nothing).
 """
+import functools
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -13,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.accounts import can_manage_district, organizer_scope
 from ..db_types import utcnow
 from ..extensions import db
+from ..lookup_errors import Forbidden
 from ..messages.outbox import queue_message
 from . import event_rules
 from .event_rules import EDITABLE_FIELDS, InvalidEvent, check_event_values
@@ -45,7 +48,9 @@ class EventAdminError(Exception):
             self.code = code
 
 
-class NotAllowed(EventAdminError):
+class NotAllowed(EventAdminError, Forbidden):
+    """Also a ``lookup_errors.Forbidden``: a page answers it with the 403 error page."""
+
     code = "forbidden"
 
 
@@ -84,6 +89,19 @@ def event_values(event):
     values["series_name"] = event.series.name if event.series is not None else ""
     values["provisions"] = list(event.provisions)
     return values
+
+
+def _refusal_rolls_back(operation):
+    """A refused change leaves nothing half-written and no lock held: roll back, then let the refusal through."""
+    @functools.wraps(operation)
+    def run(*args, **kwargs):
+        try:
+            return operation(*args, **kwargs)
+        except (EventAdminError, InvalidEvent):
+            db.session.rollback()
+            raise
+
+    return run
 
 
 def _locked_event(event_id):
@@ -131,6 +149,7 @@ def _apply(event, values):
     return changed
 
 
+@_refusal_rolls_back
 def create_event(values, by_user, publish=False):
     """A new event (a draft unless ``publish``); raises InvalidEvent or NotAllowed."""
     values = event_rules.normalise(values)
@@ -157,6 +176,7 @@ def _new_event(values, by_user, status):
     return event
 
 
+@_refusal_rolls_back
 def update_event(event_id, values, by_user):
     """Change an event's fields (and, through ``status``, its state); returns the changed field names.
 
@@ -273,14 +293,17 @@ def _transition(event_id, by_user, action, *args):
     return event if result is None else result
 
 
+@_refusal_rolls_back
 def publish_event(event_id, by_user):
     return _transition(event_id, by_user, _publish)
 
 
+@_refusal_rolls_back
 def complete_event(event_id, by_user):
     return _transition(event_id, by_user, _complete)
 
 
+@_refusal_rolls_back
 def cancel_event(event_id, by_user, reason=""):
     """Cancel and tell every active registrant in their language; returns how many were told."""
     reason = (reason or "").strip()
@@ -289,6 +312,7 @@ def cancel_event(event_id, by_user, reason=""):
     return _transition(event_id, by_user, _cancel, reason)
 
 
+@_refusal_rolls_back
 def duplicate_event(event_id, by_user):
     """A draft copy of an event, to be edited before it is published."""
     source = db.session.get(Event, event_id)
@@ -302,6 +326,7 @@ def duplicate_event(event_id, by_user):
     return copy
 
 
+@_refusal_rolls_back
 def create_series(values, count, interval, by_user, publish=False):
     """``count`` events from one template, on the same local weekday and time; returns them in order.
 
