@@ -229,3 +229,26 @@ def test_the_organizers_edit_form_sends_a_notice_only_when_the_time_changes(
                                              start_time="15:00", end_time="16:30")).status_code == 302
     [(kind, _, body, _)] = outbox(resident)[1:]
     assert kind == "event_changed" and "14:30 – 16:00" in body and "15:00 – 16:30" in body
+
+
+def test_the_reads_of_a_change_do_not_grow_with_the_people_told(
+        app, make_event, make_user, register, make_shift, organizer):
+    """No read per person (the messages are written in one INSERT per group on PostgreSQL; SQLite's
+    unit of work writes them one by one, so only reads are compared)."""
+    from activity_hub.events import event_admin
+    from tests.conftest import recorded_statements
+
+    def statements_to_move(people):
+        event_id = make_event()
+        for n in range(people):
+            register(event_id, status=("confirmed", "waitlisted")[n % 2])
+            make_shift(event_id, make_user(roles=("volunteer",), locale="en"), status="accepted")
+        with app.app_context():
+            who = acting(app, organizer)
+            with recorded_statements(app) as statements:
+                event_admin.update_event(event_id, {"starts_at": START, "ends_at": START + timedelta(hours=2)}, who)
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    few = statements_to_move(2)
+    assert statements_to_move(6) == few
+    assert len(kinds_by_user(app, "event_changed")) == 16

@@ -293,3 +293,35 @@ def test_volunteers_with_an_accepted_shift_are_reminded_the_day_before(app, even
     assert subject.startswith("Reminder: your shift at “无障碍电影放映”, Saturday, May 18, 2030 9:00")
     assert "as 手语翻译" in body and "Accessible entrance: 东门坡道，按门铃有人接" in body
     assert "Your shift: Saturday, May 18, 2030 9:00" in body
+
+
+def test_the_number_of_statements_does_not_grow_with_the_people_reminded(app, event_at, registrant, make_user,
+                                                                          make_shift):
+    from tests.conftest import recorded_statements
+
+    def statements_to_remind(people):
+        event_id = event_at(provisions=("captions",))
+        for n in range(people):
+            registrant(event_id, needs=("wheelchair_space", "captions"), remind_two_hours_before=True,
+                       locale="en" if n % 2 else "zh_CN")
+            make_shift(event_id, make_user(roles=("volunteer",)), status="accepted")
+        with recorded_statements(app) as statements:
+            written = run(app, START - timedelta(hours=20))
+        assert written == {"day": people, "2h": 0, "shift": people}
+        return len(statements)
+
+    few = statements_to_remind(2)
+    db_cleanup(app)
+    assert statements_to_remind(6) == few
+
+
+def db_cleanup(app):
+    from activity_hub.messages.models import OutboxMessage
+    from activity_hub.volunteers.models import Assignment
+    from activity_hub.events.models import Event, Registration, RegistrationNeed
+
+    with app.app_context():
+        for table in (OutboxMessage, Assignment, RegistrationNeed, Registration):
+            db.session.execute(sa.delete(table))
+        db.session.execute(sa.update(Event).values(status="draft"))
+        db.session.commit()
