@@ -126,7 +126,6 @@ def queue_event_changed(event, before):
     how many people were told (0 when nothing that matters changed, or the event is not published)."""
     if before.status != PUBLISHED or event.status != PUBLISHED:
         return 0
-    db.session.flush()  # the new venue, if any, is readable by id
     if not what_changed(before, event):
         return 0
     told = 0

@@ -9,6 +9,7 @@ later (the worker was down, or the resident registered an hour before) skips it 
 database refuses a second row with that key, so two runs, or two workers at the same moment, write
 it once. An event moved to another time has a new start, so its reminders are due again.
 """
+import functools
 from collections import namedtuple
 from datetime import timedelta
 
@@ -60,6 +61,10 @@ def shift_reminder_key(assignment):
     return f"reminder:shift:{assignment.id}:{int(assignment.shift_start.timestamp())}"
 
 
+# A reminder to write: to whom, of which kind, about which event, its key, and its text.
+Due = namedtuple("Due", "user kind event key render")
+
+
 def queue_due_reminders(now=None):
     """Write every reminder due at ``now`` that has not been written yet, and commit; returns
     {reminder name: how many were written} ("day", "2h", "shift")."""
@@ -67,20 +72,17 @@ def queue_due_reminders(now=None):
     written = {}
     try:
         for reminder in RESIDENT_REMINDERS:
-            written[reminder.name] = _write_once(
-                _due_registrations(reminder, now),
-                lambda registration, reminder=reminder: reminder_key(reminder, registration,
-                                                                     registration.event.starts_at),
-                lambda registration: message_values(
-                    registration.user, REMINDER_KIND, lambda: _reminder_text(registration), registration.event,
-                    reminder_key(reminder, registration, registration.event.starts_at)),
-            )
-        written["shift"] = _write_once(
-            _due_shifts(now), shift_reminder_key,
-            lambda assignment: message_values(
-                assignment.volunteer, ASSIGNMENT_REMINDER_KIND, lambda: _shift_text(assignment), assignment.event,
-                shift_reminder_key(assignment)),
-        )
+            written[reminder.name] = _write_once([
+                Due(registration.user, REMINDER_KIND, registration.event,
+                    reminder_key(reminder, registration, registration.event.starts_at),
+                    functools.partial(_reminder_text, registration))
+                for registration in _due_registrations(reminder, now)
+            ])
+        written["shift"] = _write_once([
+            Due(assignment.volunteer, ASSIGNMENT_REMINDER_KIND, assignment.event, shift_reminder_key(assignment),
+                functools.partial(_shift_text, assignment))
+            for assignment in _due_shifts(now)
+        ])
     except Exception:
         db.session.rollback()
         raise
@@ -116,15 +118,15 @@ def _due_shifts(now):
     ).unique().all()
 
 
-def _write_once(items, key_of, values_of):
-    """Write the message of each item whose key is not taken yet (checked first so that nothing is
-    rendered twice; ``insert_unless_written`` skips what another worker wrote meanwhile)."""
+def _write_once(due):
+    """Write the message of each ``Due`` whose key is not taken yet (checked first so that nothing is
+    rendered in vain; ``insert_unless_written`` skips what another worker wrote meanwhile)."""
     written = 0
-    for start in range(0, len(items), BATCH):
-        batch = items[start:start + BATCH]
-        keys = [key_of(item) for item in batch]
-        taken = set(db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))))
-        rows = [values_of(item) for item, key in zip(batch, keys) if key not in taken]
+    for start in range(0, len(due), BATCH):
+        batch = due[start:start + BATCH]
+        taken = set(db.session.scalars(
+            sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_([d.key for d in batch]))))
+        rows = [message_values(d.user, d.kind, d.render, d.event, d.key) for d in batch if d.key not in taken]
         written += len(insert_unless_written(rows))
     return written
 
