@@ -4,24 +4,25 @@ Every change of time, place or status raises ``sequence`` and every change raise
 the calendar feeds send both so calendar apps replace their copy of the event. Capacity changes go
 through ``registration.set_capacity`` so that raising capacity promotes the waitlist under the same
 lock as registrations. Each public function commits its own transaction (or changes nothing).
+Who must be told of a cancellation or of a change of time or place, and what, is
+``messages.event_notices``; the notices are committed with the change.
 """
 import functools
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.accounts import can_manage_district, organizer_scope
 from ..db_types import utcnow
 from ..extensions import db
 from ..lookup_errors import Forbidden
-from ..messages.outbox import queue_message
+from ..messages import event_notices
 from . import event_rules
 from .event_rules import EDITABLE_FIELDS, InvalidEvent, check_event_values
 from .locking import lock_event
 from .models import (
-    ACTIVE_STATUSES, CANCELLED, COMPLETED, DRAFT, PUBLISHED, Event, Registration, Series,
+    CANCELLED, COMPLETED, DRAFT, PUBLISHED, Event, Registration, Series,
 )
 
 # Changing one of these changes what a calendar shows: raise SEQUENCE.
@@ -33,7 +34,7 @@ COPIED_FIELDS = tuple(f for f in EDITABLE_FIELDS if f != "series_name") + ("seri
 __all__ = [
     "EventAdminError", "NotAllowed", "WrongState", "InvalidEvent", "EDITABLE_FIELDS",
     "can_manage_event", "ensure_can_manage", "managed_events_query", "create_event", "update_event",
-    "publish_event", "cancel_event", "complete_event", "duplicate_event", "create_series",
+    "publish_event", "cancel_event", "complete_event", "complete_transition", "duplicate_event", "create_series",
     "event_values", "registration_counts",
 ]
 
@@ -200,10 +201,12 @@ def update_event(event_id, values, by_user):
             raise InvalidEvent(errors)
         if "district_id" in values:
             ensure_can_manage(by_user, values["district_id"])
+        before = event_notices.event_before(event)
         changed = _apply(event, values)
         if status and status != event.status:
             _change_status(event, status)
             changed.add("status")
+        event_notices.queue_event_changed(event, before)
         capacity_changes = {f: values[f] for f in CAPACITY_FIELDS if f in values and values[f] != getattr(event, f)}
         changed.update(capacity_changes)
         if changed & set(SEQUENCE_FIELDS):
@@ -225,7 +228,7 @@ def update_event(event_id, values, by_user):
 
 
 def _change_status(event, status):
-    transitions = {PUBLISHED: _publish, CANCELLED: _cancel, COMPLETED: _complete}
+    transitions = {PUBLISHED: _publish, CANCELLED: _cancel, COMPLETED: complete_transition}
     if status not in transitions:
         raise InvalidEvent({"status": _l("Choose published, cancelled or completed.")})
     transitions[status](event)
@@ -243,10 +246,12 @@ def _publish(event):
     _touch_status(event, PUBLISHED)
 
 
-def _complete(event):
+def complete_transition(event, now=None):
+    """Mark a published event that has started as completed; the caller holds the event's lock and
+    commits. Shared by the organizer's button and the scheduled completion (``completion.py``)."""
     if event.status != PUBLISHED:
         raise WrongState(_l("Only a published event can be marked as completed."), "not_published")
-    if event.starts_at > utcnow():
+    if event.starts_at > (now or utcnow()):
         raise WrongState(_l("An event can be marked as completed once it has started."), "not_started")
     _touch_status(event, COMPLETED)
 
@@ -256,29 +261,7 @@ def _cancel(event, reason=""):
         raise WrongState(_l("Only a draft or published event can be cancelled."), "not_cancellable")
     _touch_status(event, CANCELLED)
     event.cancelled_at = event.updated_at
-    registrations = db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
-        .options(sa.orm.joinedload(Registration.user))
-        .order_by(Registration.id)
-    ).all()
-    for registration in registrations:
-        queue_message(registration.user, "event_cancelled",
-                      lambda: _cancellation_text(event, reason), event)
-    return len(registrations)
-
-
-def _cancellation_text(event, reason):
-    from ..local_time import moment
-
-    subject = _("Cancelled: %(title)s", title=event.title)
-    lines = [_("We are sorry: the event “%(title)s” on %(when)s has been cancelled.",
-               title=event.title, when=moment(event.starts_at))]
-    if reason:
-        lines.append(_("The organizer says: %(reason)s", reason=reason))
-    lines.append(_("You do not need to do anything. If you have questions, call %(phone)s.",
-                   phone=current_app.config["HELP_PHONE"]))
-    return subject, "\n\n".join(lines)
+    return event_notices.queue_event_cancelled(event, reason)
 
 
 def _transition(event_id, by_user, action, *args):
@@ -300,7 +283,7 @@ def publish_event(event_id, by_user):
 
 @_refusal_rolls_back
 def complete_event(event_id, by_user):
-    return _transition(event_id, by_user, _complete)
+    return _transition(event_id, by_user, complete_transition)
 
 
 @_refusal_rolls_back

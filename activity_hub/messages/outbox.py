@@ -55,3 +55,21 @@ def queue_message(user, kind, render, event=None, dedupe_key=None):
     message = OutboxMessage(**message_values(user, kind, render, event, dedupe_key))
     db.session.add(message)
     return message
+
+
+def insert_unless_written(rows):
+    """Write outbox rows (``message_values`` with a ``dedupe_key``) in one statement, skipping any
+    whose key is already taken, by a run before or by another worker at this very moment
+    (INSERT ... ON CONFLICT DO NOTHING); returns the ids written. Part of the caller's transaction."""
+    if not rows:
+        return []
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the app runs on PostgreSQL and SQLite only
+        raise NotImplementedError(dialect)
+    statement = (insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(OutboxMessage.id))
+    return list(db.session.scalars(statement, rows))
