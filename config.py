@@ -139,6 +139,9 @@ class Config:
     MESSAGE_RELAY_BUDGET_SECONDS = float(os.environ.get("MESSAGE_RELAY_BUDGET_SECONDS", 50))
     # Beat's sweep of the outbox (the safety net behind the nudges), in seconds.
     MESSAGE_RELAY_SWEEP_SECONDS = float(os.environ.get("MESSAGE_RELAY_SWEEP_SECONDS", 60))
+    # How often beat queues the reminders that are due and completes events past their end.
+    REMINDERS_EVERY_SECONDS = float(os.environ.get("REMINDERS_EVERY_SECONDS", 600))
+    COMPLETION_EVERY_SECONDS = float(os.environ.get("COMPLETION_EVERY_SECONDS", 600))
 
 
 class DevelopmentConfig(Config):

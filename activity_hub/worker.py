@@ -15,6 +15,9 @@ from . import create_app
 from .extensions import db
 from .messages.dispatch import RELAY_TASK
 
+REMINDERS_TASK = "activity_hub.messages.queue_due_reminders"
+COMPLETION_TASK = "activity_hub.events.complete_past_events"
+
 
 def periodic_tasks(config):
     """Beat's schedule: {entry name: {"task": task name, "schedule": seconds or a crontab}}.
@@ -23,6 +26,11 @@ def periodic_tasks(config):
         # The safety net behind the nudges: messages whose nudge was lost, retries that fell due,
         # and messages of a worker that died are delivered within a sweep.
         "relay-outbox-sweep": {"task": RELAY_TASK, "schedule": config["MESSAGE_RELAY_SWEEP_SECONDS"]},
+        # Reminders go out in windows (24-12 h and 2-1 h before); a run every 10 minutes keeps each
+        # reminder well inside its window, and a run twice writes nothing twice (dedupe keys).
+        "queue-due-reminders": {"task": REMINDERS_TASK, "schedule": config["REMINDERS_EVERY_SECONDS"]},
+        # Events past their end become "completed", so the dashboard counts them without a click.
+        "complete-past-events": {"task": COMPLETION_TASK, "schedule": config["COMPLETION_EVERY_SECONDS"]},
     }
 
 
@@ -60,6 +68,19 @@ def make_celery(flask_app):
         return {"sent": result.sent, "retried": result.retried, "failed": result.failed}
 
     celery.relay_outbox = relay_outbox
+
+    @celery.task(name=REMINDERS_TASK)
+    def queue_due_reminders():
+        """Queue the reminders now due (the relay delivers them at its next run)."""
+        from .messages.reminders import queue_due_reminders as queue
+
+        return queue()
+
+    @celery.task(name=COMPLETION_TASK)
+    def complete_past_events():
+        from .events.completion import complete_past_events as complete
+
+        return {"completed": len(complete())}
 
     @worker_process_init.connect(weak=False)
     def fresh_connections(**_):

@@ -32,3 +32,22 @@ def test_the_relay_task_delivers_inside_the_app(relay_app, put_message, monkeypa
     assert fake_channels.deliveries == [message_id]
     with relay_app.app_context():
         assert db.session.scalar(sa.select(OutboxMessage.status)) == SENT
+
+
+def test_beat_queues_reminders_and_completes_past_events(relay_app, monkeypatch, make_event, make_user):
+    """The scheduled upkeep runs on its own: an event that has ended is completed by beat's task,
+    without an organizer's click."""
+    from datetime import timedelta
+
+    from activity_hub.events.models import COMPLETED, Event
+
+    monkeypatch.setitem(relay_app.config, "CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")
+    celery = worker.make_celery(relay_app)
+    schedule = celery.conf.beat_schedule
+    assert schedule["queue-due-reminders"]["task"] == worker.REMINDERS_TASK
+    assert schedule["complete-past-events"]["task"] == worker.COMPLETION_TASK
+    ended = make_event(starts_in=-timedelta(days=1))
+    assert celery.tasks[worker.COMPLETION_TASK].apply().get() == {"completed": 1}
+    assert set(celery.tasks[worker.REMINDERS_TASK].apply().get()) == {"day", "2h", "shift"}
+    with relay_app.app_context():
+        assert db.session.get(Event, ended).status == COMPLETED
