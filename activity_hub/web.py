@@ -228,9 +228,13 @@ def register_web_helpers(app):
         from .auth.models import User
         from .extensions import db
 
+        from sqlalchemy.orm import lazyload
+
         user_id, _dot, mark = str(session_id).partition(".")
         try:
-            user = db.session.get(User, int(user_id))
+            # Role grants load when a role is asked about (the layout's menu), not for every request:
+            # a form's POST that redirects never asks.
+            user = db.session.get(User, int(user_id), options=[lazyload(User.role_grants)])
         except (TypeError, ValueError):
             return None
         if user is None or not user.is_active:

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..messages.outbox import queue_message
 from . import event_rules
 from .event_rules import EDITABLE_FIELDS, InvalidEvent, check_event_values
-from .locking import lock_event
+from .registration.store import lock_event
 from .models import (
     ACTIVE_STATUSES, CANCELLED, COMPLETED, DRAFT, PUBLISHED, Event, Registration, Series,
 )

@@ -33,7 +33,7 @@ from ..auth.accounts import can_manage_district
 from ..districts import District
 from ..extensions import cache, db
 from ..locale_text import pick
-from .availability import Availability, status_in, usage_columns
+from .registration.places import Availability, status_in, usage_columns
 from .models import ACTIVE_STATUSES, DRAFT, Event, EventProvision, Registration, Series, Venue
 
 DEFAULT_CACHE_SECONDS = 300
