@@ -1,6 +1,6 @@
 """The checks behind registration: when an event is open, what a resident may type, who may act.
 
-``registration.py`` runs them under the event lock; the pages also use them to
+``operations.py`` runs them under the event lock; the pages also use them to
 explain, before anyone presses a button, why registering is not possible.
 """
 import sqlalchemy as sa
