@@ -34,7 +34,7 @@ from . import messages, store
 from .checks import RegistrationRefused, already_registered, can_cancel, check_input, closed_reason, require_manager
 from .places import Availability
 from .store import commit, refusal_rolls_back
-from .transitions import allowed, change_status, new_status
+from .transitions import allowed, change_status, new_status, promotion
 
 
 def _take(usage, registration):
@@ -65,7 +65,7 @@ def _serve_waitlist(event, usage):
             break
         if not usage.fits(registration.places, registration.wheelchair_space):
             continue
-        change_status(registration, "promote", now, requires_approval=event.requires_approval)
+        change_status(registration, promotion(event), now)
         usage = _take(usage, registration)
         promoted.append(registration)
     db.session.flush()

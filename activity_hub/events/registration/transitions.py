@@ -8,10 +8,10 @@ cancelled. ``cancelled`` and ``rejected`` are final. No SQL here: the operations
 from ...db_types import utcnow
 from ..models import CONFIRMED, PENDING, REG_CANCELLED, REJECTED, WAITLISTED
 
-# (what happens, from which status) -> the new status. ``promote`` goes to PENDING instead of
-# CONFIRMED when the event needs approval (``promoted_status``).
+# (what happens, from which status) -> the new status. Every status change of a registration is here.
 TRANSITIONS = {
     ("promote", WAITLISTED): CONFIRMED,
+    ("promote_for_approval", WAITLISTED): PENDING,   # places freed at an event that needs approval
     ("move_up", WAITLISTED): CONFIRMED,
     ("approve", PENDING): CONFIRMED,
     ("reject", PENDING): REJECTED,
@@ -37,14 +37,17 @@ def new_status(event, fits):
     return PENDING if event.requires_approval else CONFIRMED
 
 
-def change_status(registration, action, now=None, requires_approval=False):
-    """Move ``registration`` by ``action`` (a key of ``TRANSITIONS``), stamping when it changed."""
+def promotion(event):
+    """The action that gives a waiting entry the places freed at ``event``."""
+    return "promote_for_approval" if event.requires_approval else "promote"
+
+
+def change_status(registration, action, now=None):
+    """Move ``registration`` by ``action`` (as ``TRANSITIONS`` allows), stamping when it changed."""
     try:
         status = TRANSITIONS[(action, registration.status)]
     except KeyError:
         raise NotAllowed(f"{action} from {registration.status}") from None
-    if action == "promote" and requires_approval:
-        status = PENDING
     now = now or utcnow()
     registration.status = status
     registration.updated_at = now
