@@ -225,10 +225,10 @@ def register_web_helpers(app):
         password changed since (``User.get_id``). A bare id is what tests put in a session."""
         import hmac
 
+        from sqlalchemy.orm import lazyload
+
         from .auth.models import User
         from .extensions import db
-
-        from sqlalchemy.orm import lazyload
 
         user_id, _dot, mark = str(session_id).partition(".")
         try:
