@@ -1,7 +1,10 @@
-"""Locale selection and the per-domain translation catalogues."""
+"""Locale selection, the per-domain translation catalogues, and translating many strings at once."""
 import locale as _locale
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
+from flask_babel import get_translations
 from flask_login import current_user
 
 from . import DOMAINS, PACKAGE_DIR
@@ -77,3 +80,31 @@ def remember_language(response, locale):
         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response
+
+
+# The catalogue pinned by ``one_catalogue`` (None outside it).
+_pinned_catalogue = ContextVar("pinned_catalogue", default=None)
+
+
+@contextmanager
+def one_catalogue():
+    """Within the block, ``gettext`` and ``ngettext`` below use the Flask-Babel catalogue of the
+    locale in force as the block starts, looked up once: Flask-Babel looks it up anew for every
+    string, and a resident's message (rendered under ``force_locale``) translates a dozen."""
+    token = _pinned_catalogue.set(get_translations())
+    try:
+        yield
+    finally:
+        _pinned_catalogue.reset(token)
+
+
+def gettext(string, **variables):
+    """Flask-Babel's ``gettext`` (same catalogue, same %-formatting), through ``one_catalogue``'s."""
+    text = (_pinned_catalogue.get() or get_translations()).ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular, plural, num, **variables):
+    """Flask-Babel's ``ngettext``, through ``one_catalogue``'s catalogue."""
+    variables.setdefault("num", num)
+    return (_pinned_catalogue.get() or get_translations()).ungettext(singular, plural, num) % variables

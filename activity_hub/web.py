@@ -230,12 +230,16 @@ def register_web_helpers(app):
         password changed since (``User.get_id``). A bare id is what tests put in a session."""
         import hmac
 
+        from sqlalchemy.orm import lazyload
+
         from .auth.models import User
         from .extensions import db
 
         user_id, _dot, mark = str(session_id).partition(".")
         try:
-            user = db.session.get(User, int(user_id))
+            # Role grants load when a role is asked about (the layout's menu), not for every request:
+            # a form's POST that redirects never asks.
+            user = db.session.get(User, int(user_id), options=[lazyload(User.role_grants)])
         except (TypeError, ValueError):
             return None
         if user is None or not user.is_active:

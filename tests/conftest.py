@@ -171,19 +171,32 @@ def make_app(database_url):
             db.engine.dispose()
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
 @contextmanager
-def recorded_statements(app, parameters=False):
+def recorded_statements(app, parameters=False, transaction_control=True, commits=False):
     """``with recorded_statements(app) as statements: ...``: every SQL statement run meanwhile, in
-    order (``(statement, parameters)`` pairs with ``parameters=True``). For query-count tests."""
+    order (``(statement, parameters)`` pairs with ``parameters=True``). The one helper of the
+    query-count tests. ``transaction_control=False`` leaves out BEGIN (SQLite's), SAVEPOINT and the
+    like; ``commits=True`` records each commit of a connection as ``"COMMIT"`` in its place."""
     with app.app_context():
         engine = db.engine
     statements = []
 
     def listener(conn, cursor, statement, params, context, executemany):
-        statements.append((statement, params) if parameters else statement)
+        if transaction_control or not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            statements.append((statement, params) if parameters else statement)
+
+    def committed(conn):
+        statements.append(("COMMIT", None) if parameters else "COMMIT")
 
     sa.event.listen(engine, "before_cursor_execute", listener)
+    if commits:
+        sa.event.listen(engine, "commit", committed)
     try:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+        if commits:
+            sa.event.remove(engine, "commit", committed)

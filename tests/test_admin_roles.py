@@ -3,14 +3,13 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from activity_hub.auth import accounts
 from activity_hub.auth.models import RoleGrant, User
 from activity_hub.auth.user_directory import PER_PAGE
 from activity_hub.districts import District
 from activity_hub.extensions import db
-from tests.conftest import login
+from tests.conftest import login, recorded_statements
 
 
 @pytest.fixture
@@ -85,18 +84,8 @@ def test_results_are_paginated(client, admin, make_user):
 
 
 def count_queries(app, client, url):
-    statements = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
+    with recorded_statements(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
     return len(statements)
 
 

@@ -23,7 +23,7 @@ from ..districts import District
 from ..extensions import db
 from ..locale_text import pick
 from ..local_time import SHANGHAI
-from .availability import availability
+from .registration.places import availability
 from .models import CANCELLED, COMPLETED, PUBLISHED, Event, EventProvision, Series, Venue
 
 # Cancelled events stay visible, marked, so residents who planned to go find out.

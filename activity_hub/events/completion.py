@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ..db_types import utcnow
 from ..extensions import db
 from .event_admin import complete_transition
-from .locking import lock_event
+from .registration.store import lock_event
 from .models import PUBLISHED, Event
 
 # Events completed per run at most: a backlog is worked off over the next runs.

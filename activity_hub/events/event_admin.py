@@ -20,7 +20,7 @@ from ..lookup_errors import Forbidden
 from ..messages import event_notices
 from . import event_rules
 from .event_rules import EDITABLE_FIELDS, InvalidEvent, check_event_values
-from .locking import lock_event
+from .registration.store import lock_event
 from .models import (
     CANCELLED, COMPLETED, DRAFT, PUBLISHED, Event, Registration, Series,
 )

@@ -31,9 +31,9 @@ from ..accessibility import clean_need_codes
 from ..districts import District
 from ..extensions import cache, db
 from ..locale_text import pick
-from .availability import Availability, status_in, usage_columns
 from .lookups import ensure_visible
 from .models import ACTIVE_STATUSES, Event, EventProvision, Registration, Series, Venue
+from .registration.places import Availability, status_in, usage_columns
 
 DEFAULT_CACHE_SECONDS = 300
 CACHE_VERSION = 1  # raise when the parts' markup changes, so no worker serves the old one

@@ -2,7 +2,7 @@
 
 Capacity is never stored as a running counter: the places taken are the sum of
 the active registrations, computed under a lock on the event row (see
-``registration.py``). The database backs the rules with check constraints and a
+``registration/``). The database backs the rules with check constraints and a
 partial unique index that allows one active registration per resident and event.
 """
 import sqlalchemy as sa

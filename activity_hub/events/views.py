@@ -13,8 +13,8 @@ from ..db_types import utcnow
 from . import event_page, registration
 from .blueprint import bp
 from .catalogue_page import catalogue_results
-from .checkin_tokens import checkin_qr_svg
 from .event_admin import can_manage_event
+from .registration.checkin import checkin_qr_svg
 from .forms import RegistrationForm
 from .lookups import own_registrations, visible_event, visible_registration
 from .models import (
@@ -72,6 +72,22 @@ def event_detail(event_id):
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id):
+    refused = None
+    if request.method == "POST":
+        # The form as sent goes straight to the operation, which decides everything under the event's
+        # lock (open, already registered, places): the page's own reads are for showing it again.
+        sent = RegistrationForm()
+        if sent.validate():
+            try:
+                made = registration.register(
+                    event_id, current_user, needs=sent.needs.data, companions=sent.companions.data,
+                    note=sent.note.data, needs_note=sent.needs_note.data, consent=sent.consent.data,
+                )
+            except registration.RegistrationRefused as refusal:
+                refused = refusal
+            else:
+                flash(_("Your registration is saved. We are also sending you a message about it."), "success")
+                return redirect(url_for("events.registration_result", registration_id=made.id))
     event = visible_event(current_user, event_id)
     blocked = registration.closed_reason(event)
     mine = registration.active_registration(event.id, current_user.id)
@@ -88,16 +104,11 @@ def register(event_id):
         form_ok = form.validate()
         companions = form.companions.data
         try:
+            if refused is not None:
+                raise refused
             if not form_ok:
                 registration.check_input(event, form.needs.data, companions, form.note.data,
                                          form.needs_note.data, form.consent.data)
-            else:
-                made = registration.register(
-                    event.id, current_user, needs=form.needs.data, companions=companions,
-                    note=form.note.data, needs_note=form.needs_note.data, consent=form.consent.data,
-                )
-                flash(_("Your registration is saved. We are also sending you a message about it."), "success")
-                return redirect(url_for("events.registration_result", registration_id=made.id))
         except registration.RegistrationRefused as refused:
             if refused.field is None:  # e.g. closed, cancelled or registered in another tab meanwhile
                 return render_template("events/register.html", event=event, form=form, blocked=refused), 409

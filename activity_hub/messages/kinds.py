@@ -1,7 +1,7 @@
 """Every kind of message the site sends, in one place: production checks that each has an
 approved SMS template (``delivery_settings``), and the README lists the template text of each.
 
-The modules that queue messages spell the same names (``events/registration_messages.py``,
+The modules that queue messages spell the same names (``events/registration/messages.py``,
 ``volunteers/assignments.py``, the notices and reminders); a new kind is added here too, or
 production refuses to start until its SMS template is configured.
 """

@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..accessibility import feature_label, need_label
 from ..auth.models import User
 from ..db_types import utcnow
-from ..events.checkin_tokens import checkin_token
+from ..events.registration.checkin import checkin_token
 from ..events.models import CONFIRMED, PUBLISHED, Event, Registration
 from ..events.when import event_when, span_when
 from ..extensions import db

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from activity_hub.extensions import db
-from ical_helpers import QueryCounter, by_uid, read_with_icalendar, utc_iso
+from ical_helpers import by_uid, read_with_icalendar, utc_iso
+from tests.conftest import recorded_statements
 
 ROOT = Path(__file__).resolve().parents[2]
 READER = Path(__file__).with_name("ical_reader.mjs")
@@ -96,12 +97,8 @@ def expected_events(app, host):
 
 @pytest.fixture
 def count_queries(app):
-    """with count_queries() as queries: ...; queries.count"""
-
-    def make():
-        with app.app_context():
-            engine = db.engine
-        return QueryCounter(engine)
+    """with count_queries() as queries: ...; len(queries) (transaction control left out)"""
+    return lambda: recorded_statements(app, transaction_control=False)
 
     return make
 

@@ -1,4 +1,4 @@
-"""Reading iCalendar documents in the tests (the icalendar side) and counting queries."""
+"""Reading iCalendar documents in the tests (the icalendar side)."""
 from datetime import datetime, timezone
 
 import icalendar
@@ -37,28 +37,6 @@ def utc_iso(value):
 
 def by_uid(events):
     return {event["uid"]: event for event in events}
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements = []
-
-    def _count(self, conn, cursor, statement, parameters, context, executemany):
-        # Transaction control (SQLite's BEGIN IMMEDIATE) is not a query.
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            self.statements.append(statement)
-
-    def __enter__(self):
-        sa.event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(self.engine, "before_cursor_execute", self._count)
-
-    @property
-    def count(self):
-        return len(self.statements)
 
 
 def as_seen(events):

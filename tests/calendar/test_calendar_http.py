@@ -36,10 +36,10 @@ def test_conditional_requests_get_304_from_one_query(client, make_event, count_q
         by_etag = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert by_etag.status_code == 304 and by_etag.data == b""
     assert by_etag.headers["ETag"] == first.headers["ETag"]
-    assert queries.count == 1, queries.statements  # the aggregate only: nothing was built
+    assert len(queries) == 1, queries  # the aggregate only: nothing was built
     with count_queries() as queries:
         by_date = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
-    assert by_date.status_code == 304 and queries.count == 1
+    assert by_date.status_code == 304 and len(queries) == 1
     # A stale validator gets the document.
     assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
     long_ago = http_date(datetime.now(timezone.utc) - timedelta(days=400))
@@ -78,7 +78,7 @@ def test_building_a_feed_takes_a_fixed_number_of_queries(client, make_event, mak
         with count_queries() as queries:
             response = client.get("/calendar/events.ics")
         assert response.status_code == 200
-        return queries.count, response
+        return len(queries), response
 
     venue = make_venue()
     for n in range(5):

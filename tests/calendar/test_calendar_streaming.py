@@ -66,13 +66,13 @@ def test_events_are_read_in_windows_while_the_feed_is_sent(app, client, make_eve
         chunks = iter(response.response)
         head = next(chunks)
         first_event = next(chunks)
-        provisions_read_first = sum("event_provisions" in s for s in queries.statements)
+        provisions_read_first = sum("event_provisions" in s for s in queries)
         rest = b"".join(chunks)
     assert head.startswith(b"BEGIN:VCALENDAR") and b"VEVENT" not in head
     assert first_event.startswith(b"BEGIN:VEVENT") and rest.endswith(b"END:VCALENDAR\r\n")
     # The provisions are loaded window by window, as the events are written: 3 windows of 2.
     assert provisions_read_first == 1
-    assert sum("event_provisions" in s for s in queries.statements) == 3
+    assert sum("event_provisions" in s for s in queries) == 3
     assert (first_event + rest).count(b"BEGIN:VEVENT") == 6
 
 

@@ -34,7 +34,7 @@ def test_a_fresh_remembered_version_answers_304_without_sql(client, make_event, 
     with count_queries() as queries:
         response = client.get(path, headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.headers["ETag"] == etag
-    assert queries.count == 0, queries.statements
+    assert len(queries) == 0, queries
 
 
 def test_a_change_shows_in_the_etag_after_the_time_to_live(app, client, make_event, remembered_versions):
@@ -90,7 +90,7 @@ def test_personal_versions_are_kept_per_owner(app, client, make_user, make_event
     # The secret is checked on every request, remembered version or not.
     with count_queries() as queries:
         assert client.get(amy_path, headers={"If-None-Match": amy_etag}).status_code == 304
-    assert queries.count == 1, queries.statements
+    assert len(queries) == 1, queries
     feed_link(amy)  # Amy resets her link: the old one stops at once.
     assert client.get(amy_path, headers={"If-None-Match": amy_etag}).status_code == 404
 

@@ -3,7 +3,6 @@ summary, exports, the sign-in sheet and a roster page whose query count does not
 import csv
 import html
 import io
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from openpyxl import load_workbook
 from activity_hub.auth import accounts
 from activity_hub.events.models import Registration
 from activity_hub.extensions import db
+from tests.conftest import recorded_statements
 
 
 def login(client, user_id):
@@ -152,22 +152,7 @@ def test_sign_in_sheet_lists_confirmed_people_for_printing(organizer_client, mak
 
 
 def _count_queries(app):
-    @contextmanager
-    def counting():
-        statements = []
-
-        def before(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", before)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", before)
-
-    return counting()
+    return recorded_statements(app)
 
 
 def _add_registrations(app, event_id, count, start):

@@ -311,7 +311,7 @@ def test_check_in_codes_already_given_out_stay_valid(app):
     from itsdangerous import Signer
     from itsdangerous.encoding import base64_decode
 
-    from activity_hub.events import checkin_tokens
+    from activity_hub.events.registration import checkin as checkin_tokens
 
     def expected(secret, registration_id):
         id_part = checkin_tokens._base32(registration_id)
@@ -433,33 +433,3 @@ def test_availability_of_many_events_is_one_query(app, make_event, residents, si
     full, empty = places[events[0]], places[events[4]]
     assert (full.places_taken, full.wheelchair_taken, full.waitlist_length, full.places_left) == (2, 1, 1, 0)
     assert (empty.places_taken, empty.places_left, empty.wheelchair_left) == (0, 2, 1)
-
-
-def test_the_places_query_under_the_lock_binds_only_what_varies(app):
-    """Built once per process, it binds the event, the resident and the arrival time; the statuses and
-    constants are written into it (an expanding IN parameter would have it written anew every time)."""
-    with app.app_context():
-        dialect = db.engine.dialect
-        for next_id in (None, dialect.name):
-            compiled = registration._newcomer_statement(next_id).compile(dialect=dialect)
-            assert set(compiled.binds) == {"event_id", "user_id", "arrived"}
-            assert not any(bind.expanding for bind in compiled.binds.values())
-
-
-def test_registering_locks_only_the_columns_it_reads_and_the_rest_still_load(app, make_event, residents):
-    """Under the lock a registration reads the event's rules, message and answer columns (not its
-    long texts); the registration's event still gives every field, current, when something asks."""
-    from activity_hub.auth.models import User
-    from activity_hub.events.models import Event
-
-    event_id = make_event(capacity=5, description="Bring water.", easy_read_summary="We walk.", summary="A walk")
-    person = residents(1)[0]
-    with app.app_context(), recorded_statements(app) as statements:
-        made, _position = registration.register_with_position(event_id, db.session.get(User, person), consent=True)
-        locked = next(s for s in statements if "FROM events LEFT OUTER JOIN venues" in s)  # the lock
-        event = made.event
-        assert isinstance(event, Event) and event.title and event.venue.name
-        count = len(statements)
-        assert (event.description, event.easy_read_summary, event.summary) == ("Bring water.", "We walk.", "A walk")
-        assert len(statements) > count  # the long texts were not read under the lock: loaded now
-    assert "description" not in locked and "easy_read_summary" not in locked and "directions" not in locked

@@ -78,7 +78,7 @@ def reminders(app, kind="event_reminder"):
 
 def test_the_day_before_reminder_says_when_where_how_to_get_in_what_was_arranged_and_the_check_in_code(
         app, event_at, registrant):
-    from activity_hub.events.checkin_tokens import checkin_token
+    from activity_hub.events.registration.checkin import checkin_token
     from activity_hub.events.models import Registration
 
     event_id = event_at(provisions=("sign_language", "captions"))

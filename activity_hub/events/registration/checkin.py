@@ -1,4 +1,9 @@
-"""Signed check-in codes a volunteer can scan from a QR code or type from the screen.
+"""Check-in: the signed codes a volunteer scans or types at the door, checking in, and no-shows.
+
+Neither check-in nor a no-show changes places or the waitlist (a confirmed registration keeps its
+place whether or not its resident came); the dashboard counts the checked-in registrations of
+completed events.
+
 
 A code is the registration id and a truncated HMAC (itsdangerous, the app's
 SECRET_KEY, salt "checkin"), both in Crockford base32: digits and capital
@@ -12,10 +17,15 @@ import hmac
 
 import segno
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import Signer
 from markupsafe import escape
 
-from ..extensions import db
+from ...db_types import utcnow
+from ...extensions import db
+from ..models import CANCELLED, CONFIRMED, Registration
+from .checks import RegistrationRefused, require_manager
+from .store import absent_registrations, commit, lock_existing_event, locked_registration_alone, refusal_rolls_back
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SIGNATURE_LENGTH = 10
@@ -82,8 +92,6 @@ def registration_id_from_token(token):
 
 def registration_from_token(token):
     """The Registration a valid code names, or None."""
-    from .models import Registration
-
     registration_id = registration_id_from_token(token)
     if registration_id is None:
         return None
@@ -95,3 +103,49 @@ def checkin_qr_svg(token, title):
     svg = segno.make(token, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff",
                                                    omitsize=False, svgclass="checkin-qr")
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+
+
+# --- at the door -----------------------------------------------------------------------------
+
+
+@refusal_rolls_back
+def check_in(registration_id, by_user, event_id=None):
+    """Record that a confirmed resident has arrived; checking in twice changes nothing. Returns it.
+
+    ``event_id`` is the event whose door the resident is at: a code for another event is refused.
+    """
+    registration = locked_registration_alone(registration_id)
+    if registration is None:
+        raise RegistrationRefused("not_found", _("This registration does not exist."))
+    event = registration.event
+    require_manager(by_user, event)
+    if event_id is not None and registration.event_id != event_id:
+        raise RegistrationRefused("wrong_event", _("This registration is for another event."))
+    if event.status == CANCELLED:
+        raise RegistrationRefused("event_cancelled", _("This event has been cancelled."))
+    if registration.status != CONFIRMED:
+        raise RegistrationRefused(
+            "not_confirmed", _("This registration is not confirmed, so it cannot be checked in.")
+        )
+    if registration.checked_in_at is None:
+        registration.checked_in_at = utcnow()
+        registration.no_show = False
+        registration.updated_at = registration.checked_in_at
+    commit()
+    return registration
+
+
+@refusal_rolls_back
+def mark_no_shows(event_id, by_user):
+    """After the start, mark every confirmed registration not checked in as a no-show; returns them."""
+    event = lock_existing_event(event_id)
+    require_manager(by_user, event)
+    if event.starts_at > utcnow():
+        raise RegistrationRefused("event_not_started", _("No-shows can be marked once the event has started."))
+    absent = absent_registrations(event.id)
+    now = utcnow()
+    for registration in absent:
+        registration.no_show = True
+        registration.updated_at = now
+    commit()
+    return absent

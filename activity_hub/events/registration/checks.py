@@ -1,17 +1,17 @@
 """The checks behind registration: when an event is open, what a resident may type, who may act.
 
-``registration.py`` runs them under the event lock; the pages also use them to
+``operations.py`` runs them under the event lock; the pages also use them to
 explain, before anyone presses a button, why registering is not possible.
 """
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..accessibility import NEED_CODES, clean_need_codes
-from ..auth.accounts import can_manage_district, is_logged_in
-from ..db_types import utcnow
-from ..extensions import db
-from .models import ACTIVE_STATUSES, CANCELLED, COMPLETED, PUBLISHED, Registration
-from ..local_time import moment
+from ...accessibility import NEED_CODES, clean_need_codes
+from ...auth.accounts import can_manage_district, is_logged_in
+from ...db_types import utcnow
+from ...extensions import db
+from ..models import ACTIVE_STATUSES, CANCELLED, COMPLETED, PUBLISHED, Registration
+from ...local_time import moment
 
 NOTE_MAX = 1000
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from .models import ACTIVE_STATUSES, HOLDING_STATUSES, WAITLISTED, Event, Registration
+from ...extensions import db
+from ..models import ACTIVE_STATUSES, HOLDING_STATUSES, WAITLISTED, Event, Registration
 
 
 @dataclass(frozen=True)

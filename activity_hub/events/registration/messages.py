@@ -4,13 +4,11 @@ Each message is rendered in the resident's own language (``queue_message`` runs
 the render function in their locale) and says what happened, when and where the
 event is, and what to do next, in plain words that also read well as an SMS.
 """
-from contextvars import ContextVar
-
-from ..messages.outbox import queue_message
-from ..web import current_translations
-from .checkin_tokens import checkin_token
-from .models import CONFIRMED, PENDING
-from .when import event_when
+from ...i18n import gettext as _, ngettext, one_catalogue
+from ...messages.outbox import queue_message
+from ..models import CONFIRMED, PENDING
+from ..when import event_when
+from .checkin import checkin_token
 
 CONFIRMED_KIND = "registration_confirmed"
 PENDING_KIND = "registration_pending"
@@ -21,35 +19,12 @@ REJECTED_KIND = "registration_rejected"
 CANCELLED_KIND = "registration_cancelled"
 
 
-# The translations of the message being rendered (see ``_rendered_once``).
-_message_translations = ContextVar("registration_message_translations", default=None)
-
-
-def _translations():
-    return _message_translations.get() or current_translations()
-
-
-# Flask-Babel's gettext and ngettext, with the translations looked up once per message instead of
-# for every line (``web.current_translations`` outside a message: once per locale and request).
-def _(string, **variables):
-    text = _translations().ugettext(string)
-    return text % variables if variables else text
-
-
-def ngettext(singular, plural, num, **variables):
-    variables.setdefault("num", num)
-    return _translations().ungettext(singular, plural, num) % variables
-
-
 def _rendered_once(render):
-    """``render`` with the translations looked up once as it starts: in the resident's language, as
-    ``queue_message`` runs it under ``force_locale``."""
+    """``render`` with the catalogue looked up once as it starts: the resident's, as ``queue_message``
+    runs it under ``force_locale``."""
     def run():
-        token = _message_translations.set(current_translations())
-        try:
+        with one_catalogue():
             return render()
-        finally:
-            _message_translations.reset(token)
 
     return run
 
