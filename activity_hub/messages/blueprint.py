@@ -8,6 +8,7 @@ bp = Blueprint("messages", __name__, template_folder="templates")
 
 # One line per view module of this domain.
 VIEW_MODULES = (
+    "inbox_views",
 )
 
 for _name in VIEW_MODULES:
