@@ -1,7 +1,7 @@
 """Forms of the messages domain's pages."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 
 from ..form_fields import MultiCheckboxField
 from .contact_preferences import AUTOMATIC, CHANNEL_CHOICES
@@ -21,7 +21,7 @@ class ContactPreferencesForm(FlaskForm):
     # Every value reaches the service, which says beside the field why a choice cannot be saved;
     # the view offers only the choices this account can make.
     channel = RadioField(_l("How should we send you messages?"),
-                         choices=[(choice, CHANNEL_LABELS[choice]) for choice in CHANNEL_CHOICES],
+                         choices=[SelectChoice(choice, CHANNEL_LABELS[choice]) for choice in CHANNEL_CHOICES],
                          validate_choice=False)
     reminders = MultiCheckboxField(_l("Reminders before an event"), choices=[
         (DAY_BEFORE, _l("The day before")),
@@ -29,4 +29,4 @@ class ContactPreferencesForm(FlaskForm):
     ])
 
     def offer_only(self, channels):
-        self.channel.choices = [(value, label) for value, label in self.channel.choices if value in channels]
+        self.channel.choices = [choice for choice in self.channel.choices if choice.value in channels]

@@ -67,10 +67,10 @@ def settings():
         form.reminders.data = [value for value, wanted in (
             (DAY_BEFORE, chosen.remind_day_before), (TWO_HOURS_BEFORE, chosen.remind_two_hours_before)) if wanted]
     elif form.validate_on_submit():
+        reminders = form.reminders.data or ()  # None when the form was sent empty
         try:
             contact_preferences.save_contact_preferences(
-                user, form.channel.data, DAY_BEFORE in form.reminders.data,
-                TWO_HOURS_BEFORE in form.reminders.data,
+                user, form.channel.data, DAY_BEFORE in reminders, TWO_HOURS_BEFORE in reminders,
             )
         except contact_preferences.ContactPreferenceError as error:
             getattr(form, error.field).errors.append(str(error.message))
