@@ -3,9 +3,12 @@
 Thin views over ``inbox`` and ``contact_preferences``. Every answer carries
 ``Cache-Control: no-store``: messages and contact choices are personal.
 """
+import re
+
 from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from ..local_time import moment
 from ..web import render_form
@@ -18,6 +21,23 @@ INBOX_ENDPOINT = "messages.inbox"
 
 # "2026年5月17日星期日 14:30" in Asia/Shanghai: a day and time as people say it, no seconds.
 bp.add_app_template_filter(moment, "message_when")
+
+# A web address in a message's text, also right after Chinese text or punctuation (where Jinja's
+# ``urlize``, which needs spaces around it, finds none); it ends at a space or full-width punctuation.
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'，。、；：！？（）《》“”]+")
+
+
+@bp.app_template_filter("message_line")
+def message_line(line):
+    """One line of a message's plain text as HTML: escaped, its web addresses made links."""
+    parts, last = [], 0
+    for found in WEB_ADDRESS.finditer(line):
+        address = found.group(0).rstrip(".,;:!?)")
+        parts.append(escape(line[last:found.start()]))
+        parts.append(Markup('<a href="{0}">{0}</a>').format(address))
+        last = found.start() + len(address)
+    parts.append(escape(line[last:]))
+    return Markup("").join(parts)
 
 
 def _personal(response):

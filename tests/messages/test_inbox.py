@@ -181,3 +181,11 @@ def test_the_inbox_in_english(app, client, resident):
     html = text(client.get("/me/messages"))
     assert "My messages (2 unread)" in nav(html)
     assert "<h1>My messages</h1>" in html and "Unread:" in html and "Mark all as read" in html
+
+
+def test_web_addresses_in_a_message_are_links_also_right_after_chinese_text(app, client, resident):
+    (message_id,) = add_messages(app, resident, body="详情请看：https://example.org/me/messages/5?a=1&b=2。谢谢<您>")
+    login(client, resident)
+    html = text(client.get(f"/me/messages/{message_id}"))
+    assert ('<p>详情请看：<a href="https://example.org/me/messages/5?a=1&amp;b=2">'
+            'https://example.org/me/messages/5?a=1&amp;b=2</a>。谢谢&lt;您&gt;</p>') in html
