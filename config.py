@@ -13,6 +13,17 @@ INSTANCE_DIR = BASE_DIR / "instance"
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "dev-insecure-secret-key"}
 
 
+def _sms_templates(environ=os.environ):
+    """{message kind: SMS template code} from the SMS_TEMPLATE_<KIND> variables (README "Messages");
+    SMS_TEMPLATE_DEFAULT is the fallback and kept apart (``SMS_TEMPLATE_DEFAULT``)."""
+    prefix = "SMS_TEMPLATE_"
+    return {
+        name[len(prefix):].lower(): code.strip()
+        for name, code in environ.items()
+        if name.startswith(prefix) and name != prefix + "DEFAULT" and code.strip()
+    }
+
+
 def _bool(name, default=False):
     value = os.environ.get(name)
     if value is None:
@@ -77,6 +88,61 @@ class Config:
     HELP_PHONE = os.environ.get("HELP_PHONE", "027-12345678")
     HELP_EMAIL = os.environ.get("HELP_EMAIL", "help@activity-hub.local")
 
+    # The site's public address, for links in e-mail (e.g. https://activity-hub.example).
+    SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None
+    # E-mail over SMTP (messages/channels/email.py, Flask-Mailman). MAIL_USE_TLS is STARTTLS on
+    # port 587, MAIL_USE_SSL is TLS from the first byte on port 465; never both.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@activity-hub.local")
+    # Seconds to wait for the mail server before the message is retried later.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # SMS through Alibaba Cloud SMS (messages/channels/sms.py). SMS_ENDPOINT may carry a scheme
+    # (http://127.0.0.1:8080 for a local stub); without one it is reached over HTTPS.
+    SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID") or None
+    SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET") or None
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME") or None
+    SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+    SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", 10))
+    # The approved template of each message kind (SMS_TEMPLATE_REGISTRATION_CONFIRMED=SMS_123...),
+    # and the one used for a kind that has none of its own.
+    SMS_TEMPLATES = _sms_templates()
+    SMS_TEMPLATE_DEFAULT = os.environ.get("SMS_TEMPLATE_DEFAULT") or None
+    # Background work (README "Background work"). The Celery broker, e.g. redis://127.0.0.1:6379/1.
+    # Without one (``make run``) the relay runs in the web process right after each commit.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
+    # How a commit that queued messages asks for their delivery: "celery" (send the relay task),
+    # "in_process" (run the relay here, after the response) or "off" (wait for the sweep / a test).
+    # Unset: "celery" with a broker, "in_process" without (messages/dispatch.py).
+    MESSAGE_DELIVERY = os.environ.get("MESSAGE_DELIVERY") or None
+    # {channel: module that delivers it} (messages/channels/__init__.py); "site" needs none. Each can
+    # be pointed elsewhere with MESSAGE_BACKEND_EMAIL / MESSAGE_BACKEND_SMS. Development: the console.
+    MESSAGE_BACKENDS = {
+        "email": os.environ.get("MESSAGE_BACKEND_EMAIL", "activity_hub.messages.channels.console"),
+        "sms": os.environ.get("MESSAGE_BACKEND_SMS", "activity_hub.messages.channels.console"),
+    }
+    # How long a relay owns the messages it claimed; a worker killed mid-send leaves them to be
+    # claimed again after this. Longer than the slowest send (a batch gives back what it has not
+    # sent after half of it).
+    MESSAGE_LEASE_SECONDS = int(os.environ.get("MESSAGE_LEASE_SECONDS", 120))
+    # Attempts before a message ends "failed" (a dead letter staff can see and queue again).
+    MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", 8))
+    # Backoff after a temporary failure: about base x 2^(attempts-1) seconds, with jitter, capped.
+    MESSAGE_RETRY_BASE_SECONDS = int(os.environ.get("MESSAGE_RETRY_BASE_SECONDS", 30))
+    MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("MESSAGE_RETRY_MAX_SECONDS", 3600))
+    # Messages a relay claims at a time, and how long one relay task keeps claiming batches.
+    MESSAGE_RELAY_BATCH_SIZE = int(os.environ.get("MESSAGE_RELAY_BATCH_SIZE", 100))
+    MESSAGE_RELAY_BUDGET_SECONDS = float(os.environ.get("MESSAGE_RELAY_BUDGET_SECONDS", 50))
+    # Beat's sweep of the outbox (the safety net behind the nudges), in seconds.
+    MESSAGE_RELAY_SWEEP_SECONDS = float(os.environ.get("MESSAGE_RELAY_SWEEP_SECONDS", 60))
+    # How often beat queues the reminders that are due and completes events past their end.
+    REMINDERS_EVERY_SECONDS = float(os.environ.get("REMINDERS_EVERY_SECONDS", 600))
+    COMPLETION_EVERY_SECONDS = float(os.environ.get("COMPLETION_EVERY_SECONDS", 600))
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -94,12 +160,18 @@ class TestingConfig(Config):
     CALENDAR_VERSION_TTL_SECONDS = 0
     # Cheap password hashing: the same code path, a fraction of the time.
     PASSWORD_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    # Tests deliver messages by calling the relay; a test of the nudge switches it on.
+    MESSAGE_DELIVERY = os.environ.get("MESSAGE_DELIVERY") or "off"
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    MESSAGE_BACKENDS = {
+        "email": os.environ.get("MESSAGE_BACKEND_EMAIL", "activity_hub.messages.channels.email"),
+        "sms": os.environ.get("MESSAGE_BACKEND_SMS", "activity_hub.messages.channels.sms"),
+    }
 
     @classmethod
     def check(cls, app):
@@ -110,6 +182,11 @@ class ProductionConfig(Config):
             )
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not _bool("ALLOW_SQLITE_IN_PRODUCTION"):
             raise RuntimeError("production needs DATABASE_URL pointing at PostgreSQL")
+        from activity_hub.messages.delivery_settings import delivery_setting_problems
+
+        problems = delivery_setting_problems(app.config)
+        if problems:
+            raise RuntimeError("production cannot deliver messages: " + "; ".join(problems))
 
 
 CONFIGS = {

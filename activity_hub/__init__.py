@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .extensions import babel, cache, csrf, db, login_manager, migrate
+from .extensions import babel, cache, csrf, db, login_manager, mail, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PACKAGE_DIR.parent
@@ -69,6 +69,7 @@ def _init_extensions(app):
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
     cache.init_app(app)
+    mail.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -8,6 +8,7 @@ its value in.
 from dataclasses import dataclass, replace
 
 from .auth.models import TEXT_SIZES, THEMES
+from .extensions import db
 
 COOKIE = "display"
 DEFAULT_THEME = "default"
@@ -68,10 +69,12 @@ def from_user(user):
 
 
 def save_to_user(user, preferences):
+    """Keep the choice on the account (committed), so it follows the person to other devices."""
     user.text_size = preferences.text_size
     user.theme = preferences.theme
     user.reduced_motion = preferences.reduced_motion
     user.prefers_easy_read = preferences.easy_read
+    db.session.commit()
 
 
 def effective(user, cookie_value):

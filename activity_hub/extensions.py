@@ -2,6 +2,7 @@
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -24,3 +25,5 @@ babel = Babel()
 # Rendered fragments and computed figures with a time-to-live: Redis when REDIS_URL is set (shared by
 # every process and host), else each worker's own memory. See config.Config.CACHE_*.
 cache = Cache()
+# E-mail over SMTP (messages/channels/email.py); settings MAIL_* in config.py.
+mail = Mail()

@@ -7,21 +7,24 @@ from werkzeug.exceptions import HTTPException, Unauthorized
 from .exports import MIMETYPES
 from .i18n import html_lang
 from .local_time import local_time
+from .volunteers.access import is_volunteer
 
 
-# Main navigation: (endpoint, label, who sees it). "anyone", "user" (logged in) or a set of roles.
+# Main navigation: (endpoint, label, who sees it). "anyone", "user" (logged in), a set of roles, or a
+# rule that takes the current user (who counts as a volunteer is decided in volunteers/access.py).
 # An entry appears once its endpoint exists, so a domain adds its pages by adding its blueprint.
 NAV_ITEMS = [
     ("events.catalogue", _l("Events"), "anyone"),
     ("events.my_registrations", _l("My registrations"), "user"),
     ("messages.inbox", _l("My messages"), "user"),
-    ("volunteers.my_assignments", _l("My assignments"), {"volunteer", "team_leader"}),
+    ("volunteers.my_assignments", _l("My assignments"), is_volunteer),
     ("calendar.my_feeds", _l("Calendar feeds"), "user"),
     ("organize.events", _l("Manage events"), {"organizer", "admin"}),
     ("volunteers.teams", _l("Volunteer teams"), {"team_leader", "organizer", "admin"}),
     ("dashboard.index", _l("Plan progress"), {"organizer", "admin"}),
     ("dashboard.public", _l("Results"), "anyone"),
     ("auth.admin_users", _l("Users and roles"), {"admin"}),
+    ("messages.queue_page", _l("Message queue"), {"admin"}),
 ]
 
 
@@ -54,6 +57,8 @@ def visible_nav_items():
         if isinstance(audience, set) and not (
             current_user.is_authenticated and current_user.has_role(*audience)
         ):
+            continue
+        if callable(audience) and not audience(current_user):
             continue
         if endpoint in labellers and current_user.is_authenticated:
             label = labellers[endpoint](label)

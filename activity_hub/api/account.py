@@ -2,9 +2,9 @@
 revoke one's own tokens."""
 from flask import request
 
-from ..extensions import db
 from . import tokens
-from .framework import ApiError, Routes, json_body, not_found, require_user, validation_error
+from .framework import ApiError, Routes, json_body, require_user, validation_error
+from .lookups import own_token
 from .schema import Field, Fields
 from .serializers import token_json
 
@@ -48,11 +48,6 @@ def list_tokens():
 @route("DELETE", "/auth/tokens/<int:token_id>", summary="Revoke one of my API tokens", status=204)
 def revoke_token(token_id):
     """A revoked token stops working at once. Another user's token is a 404."""
-    user = require_user()
-    token = tokens.find_own_token(user, token_id)
-    if token is None:
-        raise not_found()
-    tokens.revoke_token(token)
-    db.session.commit()
+    tokens.revoke_token(own_token(require_user(), token_id))
 
 

@@ -1,20 +1,19 @@
 """Events: the public catalogue and event objects, and what organizers do to events
 (create, edit, publish, cancel). The rules are in ``events.event_admin``,
 ``events.registration`` and ``events.catalogue``; this module only translates."""
-import sqlalchemy as sa
 from flask import current_app, jsonify, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from ..accessibility import NEED_CODES
 from ..districts import DISTRICTS
 from ..events import catalogue, event_admin, event_rules
-from ..events.models import CATEGORIES, DRAFT, Event
+from ..events.lookups import visible_event
+from ..events.models import CATEGORIES
 from ..events.registration import availability
 from ..extensions import cache, db
 from . import service_errors  # noqa: F401  (registers the service error handlers)
-from .framework import Routes, json_body, not_found, query_args, require_user
+from .framework import Routes, json_body, query_args, require_user
 from .schema import Field, Fields
 from .serializers import event_json, event_page_json
 
@@ -22,25 +21,10 @@ OPENAPI_PATHS = {}
 route = Routes(OPENAPI_PATHS, tag="Events")
 
 
-def _event_options():
-    return (
-        joinedload(Event.district), joinedload(Event.series),
-        joinedload(Event.venue),
-    )
-
-
-def visible_event(event_id):
-    """The event if the caller may see it: published, cancelled and completed events are
-    public; drafts only to those who manage them. Otherwise a 404."""
-    event = db.session.scalar(sa.select(Event).where(Event.id == event_id).options(*_event_options()))
-    if event is None or (event.status == DRAFT and not event_admin.can_manage_event(current_user, event)):
-        raise not_found()
-    return event
-
-
 def event_response(event_id, status=200):
+    """The event as the caller may see it: drafts only for those who manage them (``events.lookups``)."""
     db.session.expire_all()
-    event = visible_event(event_id)
+    event = visible_event(current_user, event_id)
     return event_json(event, availability([event.id])[event.id], detail=True), status
 
 

@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db
-from ..lookup_errors import LookupRefused
+from ..lookup_errors import LookupRefused, NotFound
 from . import tokens
 from .schema import INT_MAX
 
@@ -286,7 +286,7 @@ class Routes:
             @wraps(view)
             def wrapped(*args, **kwargs):
                 if any(isinstance(value, int) and value > INT_MAX for value in kwargs.values()):
-                    raise not_found()  # no such row, and the database would refuse the number
+                    raise NotFound()  # no such row, and the database would refuse the number
                 if auth == "required":
                     require_user()
                 result = view(*args, **kwargs)

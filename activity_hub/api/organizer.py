@@ -1,25 +1,14 @@
 """What an event's organizers see: the roster (with contacts and needs) and the needs
-summary. Only the event's organizers and administrators (``event_admin.can_manage_event``)."""
+summary. Only the event's organizers and administrators (``events.lookups.managed_event``)."""
 from ..accessibility import NEED_CODES
-from ..events import event_admin, roster as roster_service
-from ..events.models import Event
-from ..extensions import db
-from .framework import Routes, forbidden, not_found, query_args, require_user
+from ..events import roster as roster_service
+from ..events.lookups import managed_event
+from .framework import Routes, query_args, require_user
 from .schema import Field, Fields
 from .serializers import needs_summary_json, roster_entry_json
 
 OPENAPI_PATHS = {}
 route = Routes(OPENAPI_PATHS, tag="Organizers")
-
-
-def managed_event(event_id):
-    user = require_user()
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise not_found()
-    if not event_admin.can_manage_event(user, event):
-        raise forbidden()
-    return event
 
 
 ROSTER_QUERY = Fields({
@@ -34,7 +23,7 @@ ROSTER_QUERY = Fields({
 def event_roster(event_id):
     """Confirmed and pending first, then the waitlist in order. Contains personal data:
     only for the event's organizers and administrators."""
-    event = managed_event(event_id)
+    event = managed_event(require_user(), event_id)
     args = query_args(ROSTER_QUERY)
     entries = roster_service.roster(event, status=args.get("status", roster_service.ACTIVE), need=args.get("need"))
     return {"event_id": event.id, "items": [roster_entry_json(entry) for entry in entries]}
@@ -44,5 +33,5 @@ def event_roster(event_id):
        response="NeedsSummary")
 def event_needs_summary(event_id):
     """Counts only, no names or contacts."""
-    event = managed_event(event_id)
+    event = managed_event(require_user(), event_id)
     return needs_summary_json(event, roster_service.needs_summary(event))

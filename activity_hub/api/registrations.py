@@ -1,19 +1,17 @@
 """Registrations: a resident registers, sees and cancels their own; organizers approve,
 reject, move up and check in. Every rule is in ``events.registration``."""
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
 from ..accessibility import NEED_CODES
-from ..events import event_admin, registration as service
-from ..events.models import ACTIVE_STATUSES, REGISTRATION_STATUSES, Event, Registration
+from ..events import registration as service
+from ..events.lookups import managed_event, own_registrations, visible_event, visible_registration
+from ..events.models import ACTIVE_STATUSES, REGISTRATION_STATUSES, Registration
 from ..events.roster import RosterEntry
 from ..extensions import db
+from ..lookup_errors import NotFound
 from . import service_errors  # noqa: F401  (registers the service error handlers)
-from .framework import (
-    ApiError, Routes, forbidden, json_body, not_found, query_args, require_user, validation_error,
-)
+from .framework import ApiError, Routes, json_body, query_args, require_user, validation_error
 from .schema import Field, Fields
 from .serializers import registration_json, roster_entry_json
 
@@ -40,14 +38,20 @@ def own_registration_json(registration, position):
 def register(event_id):
     """The answer says `confirmed`, `pending` (approval needed) or `waitlisted` with the
     position. Refusals are 409 with a code: `already_registered`, `closed`, `not_open_yet`,
-    `event_cancelled`, `event_past`, `not_published`."""
+    `event_cancelled`, `event_past`, `not_published` (a draft, for its organizers; a 404 for
+    everyone else)."""
     user = require_user()
     data = json_body(REGISTER)
     # An unknown event is the service's "not_found" refusal (a 404): no second load of the event here.
-    made, position = service.register_with_position(
-        event_id, user, needs=data.get("needs", []), companions=data.get("companions", 0),
-        note=data.get("note", ""), needs_note=data.get("needs_note", ""), consent=data["consent"],
-    )
+    try:
+        made, position = service.register_with_position(
+            event_id, user, needs=data.get("needs", []), companions=data.get("companions", 0),
+            note=data.get("note", ""), needs_note=data.get("needs_note", ""), consent=data["consent"],
+        )
+    except service.RegistrationRefused as refused:
+        if refused.code == "not_published":
+            visible_event(user, event_id)  # a draft is a 404 for whoever may not see it, as on the page
+        raise
     return own_registration_json(made, position), 201
 
 
@@ -64,28 +68,14 @@ def my_registrations():
     args = query_args(MY_QUERY)
     status = args.get("status", "active")
     statuses = ACTIVE_STATUSES if status == "active" else REGISTRATION_STATUSES if status == "all" else (status,)
-    registrations = list(db.session.scalars(
-        sa.select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(Registration.user_id == user.id, Registration.status.in_(statuses))
-        .options(joinedload(Registration.event), selectinload(Registration.need_rows))
-        .order_by(Event.starts_at.desc(), Registration.id.desc())
-    ))
+    registrations = own_registrations(user, statuses, with_needs=True)[::-1]
     positions = service.waitlist_positions(registrations)
     return {"items": [own_registration_json(r, positions.get(r.id)) for r in registrations]}
 
 
-def visible_registration(registration_id):
-    """The registration if the caller is its resident, or organizes its event; else 404."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not service.can_see_registration(current_user, registration):
-        raise not_found()
-    return registration
-
-
 def _answer(registration_id):
     db.session.expire_all()
-    registration = visible_registration(registration_id)
+    registration = visible_registration(current_user, registration_id)
     position = service.waitlist_position(registration)
     if registration.user_id == current_user.id:
         return own_registration_json(registration, position)
@@ -95,8 +85,7 @@ def _answer(registration_id):
 @route("GET", "/registrations/<int:registration_id>", summary="One registration (mine, or of an event I organize)",
        response="Registration")
 def registration_detail(registration_id):
-    require_user()
-    visible_registration(registration_id)
+    visible_registration(require_user(), registration_id)
     return _answer(registration_id)
 
 
@@ -106,14 +95,14 @@ def cancel_registration(registration_id):
     """By the resident, or by an organizer of the event. The places freed go to the
     waitlist at once. Answers with the cancelled registration."""
     user = require_user()
-    visible_registration(registration_id)
+    visible_registration(user, registration_id)
     service.cancel_registration(registration_id, user)
     return _answer(registration_id)
 
 
 def _organizer_action(action, registration_id):
     user = require_user()
-    visible_registration(registration_id)
+    visible_registration(user, registration_id)
     action(registration_id, user)
     return _answer(registration_id)
 
@@ -149,11 +138,7 @@ def check_in(event_id):
     person at the door can arrange them."""
     user = require_user()
     data = json_body(CHECK_IN)
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise not_found()
-    if not event_admin.can_manage_event(user, event):
-        raise forbidden()
+    managed_event(user, event_id)
     if ("token" in data) == ("registration_id" in data):
         raise validation_error({"token": _("Give either the check-in code or the registration id")})
     if "token" in data:
@@ -163,6 +148,6 @@ def check_in(event_id):
     else:
         registration = db.session.get(Registration, data["registration_id"])
         if registration is None:
-            raise not_found()
+            raise NotFound()
     registration = service.check_in(registration.id, user, event_id=event_id)
     return roster_entry_json(RosterEntry(registration, None))

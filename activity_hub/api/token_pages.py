@@ -1,12 +1,12 @@
 """The account page for personal API tokens: list, create (the token is shown once), revoke
 (with a confirmation page). HTML, so it lives in its own blueprint outside /api/v1."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from . import tokens
 from .forms import ConfirmForm, CreateTokenForm
+from .lookups import own_token
 
 api_tokens_bp = Blueprint("api_tokens", __name__, template_folder="templates", url_prefix="/account/api-tokens")
 
@@ -20,10 +20,8 @@ def tokens_page():
         try:
             token, plain = tokens.create_token(current_user, form.name.data)
         except tokens.TokenError as error:
-            db.session.rollback()
             form.name.errors.append(error.message)
         else:
-            db.session.commit()
             new_token = {"name": token.name, "value": plain}
             flash(_("Your token “%(name)s” has been created. Copy it now: it is shown only once.", name=token.name),
                   "success")
@@ -37,13 +35,10 @@ def tokens_page():
 @api_tokens_bp.route("/<int:token_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_token_page(token_id):
-    token = tokens.find_own_token(current_user, token_id)
-    if token is None:
-        abort(404)
+    token = own_token(current_user, token_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         tokens.revoke_token(token)
-        db.session.commit()
         flash(_("The token “%(name)s” has been revoked. Programs using it can no longer sign in.", name=token.name),
               "success")
         return redirect(url_for("api_tokens.tokens_page"))

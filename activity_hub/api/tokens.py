@@ -37,8 +37,8 @@ def _digest(token):
 
 
 def create_token(user, name):
-    """Issue a token for ``user`` (not committed). Returns (ApiToken, plain token): the
-    plain token exists only in this return value."""
+    """Issue a token for ``user`` and commit. Returns (ApiToken, plain token): the plain token
+    exists only in this return value. A refused name (TokenError) is refused before anything is written."""
     from flask_babel import lazy_gettext as _l
 
     name = (name or "").strip()
@@ -49,7 +49,7 @@ def create_token(user, name):
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), token_prefix=plain[:12])
     db.session.add(token)
-    db.session.flush()
+    db.session.commit()
     return token, plain
 
 
@@ -71,9 +71,10 @@ def find_own_token(user, token_id):
 
 
 def revoke_token(token):
-    """Revoke (not committed). The row stays, so the owner's history is kept."""
+    """Revoke and commit. The row stays, so the owner's history is kept."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+    db.session.commit()
 
 
 @functools.cache
@@ -154,6 +155,4 @@ def token_for_password(login, password, name, address):
         login_limits.record_failure(account_key, address)
         raise TokenError("invalid_credentials", _l("The mobile number, e-mail address or password is not right"))
     login_limits.clear_failures(account_key)
-    token, plain = create_token(user, name)
-    db.session.commit()
-    return token, plain
+    return create_token(user, name)

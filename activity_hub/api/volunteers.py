@@ -5,20 +5,15 @@ module only reads input, calls the same services as the HTML pages and writes JS
 A volunteer's view of an assignment carries the needs they are there for as counts and
 what to do — never residents' names, contacts or diagnoses.
 """
-from flask_login import current_user
-
 from ..accessibility import VOLUNTEER_SKILL_CODES, skill_label
-from ..db_types import utcnow
-from ..events.models import Event
 from ..extensions import db
-from ..volunteers import access, assignments as service, matching, teams as team_service, training
+from ..volunteers import access, assignments as service, lookups, matching, teams as team_service, training
 from ..volunteers.briefing import assignment_briefings
 from ..volunteers.errors import VolunteerError
-from ..volunteers.hours import volunteer_year_hours
 from ..volunteers.models import ASSIGNMENT_STATUSES, assignment_status_label
-from ..volunteers.skills import VOLUNTEER_ROLES
+from ..volunteers.my_shifts import my_shifts
 from ..volunteers.years import current_year, local_today
-from .framework import Routes, bp, error_response, forbidden, json_body, not_found, query_args, require_user
+from .framework import Routes, bp, error_response, json_body, query_args, require_user
 from .schema import Field, Fields
 from .serializers import EVENT_BRIEF, event_brief_json, iso
 
@@ -28,10 +23,10 @@ route = Routes(OPENAPI_PATHS, tag="Volunteers")
 
 @bp.errorhandler(VolunteerError)
 def volunteer_refused(error):
-    """A refusal tied to an input is 400 ``validation_failed``; a refused operation is 409 with its code."""
+    """A refusal tied to an input is 400 ``validation_failed``; a refused operation is 409 with its code
+    (the service has already rolled back)."""
     from flask_babel import gettext as _
 
-    db.session.rollback()
     if error.field:
         return error_response(400, "validation_failed", _("Some of the values given are not right"),
                               {error.field: error.message})
@@ -191,24 +186,7 @@ def member_json(member, team, today):
 
 # -- my assignments --------------------------------------------------------------------------
 
-def _volunteer():
-    user = require_user()
-    if not access.is_volunteer(user):
-        raise forbidden()
-    return user
-
-
-def _own(assignment_id):
-    user = _volunteer()
-    assignment = service.own_assignment(db.session, user.id, assignment_id)
-    if assignment is None:
-        raise not_found()
-    return assignment
-
-
-def _answer(assignment_id):
-    db.session.expire_all()
-    assignment = service.own_assignment(db.session, current_user.id, assignment_id)
+def _answer(assignment):
     return my_assignment_json(assignment, assignment_briefings(db.session, [assignment])[assignment.id])
 
 
@@ -221,29 +199,21 @@ MY_QUERY = Fields({
 @route("GET", "/me/assignments", summary="My volunteer assignments", query=MY_QUERY, response="MyAssignmentList")
 def my_assignments():
     """For volunteers and team leaders. Each shift with the needs it is for (counts) and what to do."""
-    user = _volunteer()
+    user = lookups.require_volunteer(require_user())
     when = query_args(MY_QUERY).get("when", "all")
-    now = utcnow()
-    mine = service.assignments_of_volunteer(db.session, user.id)
-    if when == "upcoming":
-        mine = sorted((a for a in mine if a.shift_end > now), key=lambda a: (a.shift_start, a.id))
-    elif when == "past":
-        mine = [a for a in mine if a.shift_end <= now]
-    briefings = assignment_briefings(db.session, mine)
-    year = current_year()
-    shifts, minutes = volunteer_year_hours(db.session, user.id, year)
-    return {"year": year, "served_hours_this_year": round(minutes / 60.0, 2), "served_shifts_this_year": shifts,
-            "items": [my_assignment_json(a, briefings[a.id]) for a in mine]}
+    shifts = my_shifts(db.session, user.id)
+    mine = {"upcoming": shifts.upcoming, "past": shifts.past}.get(when, shifts.every)
+    return {"year": shifts.year, "served_hours_this_year": round(shifts.served_hours, 2),
+            "served_shifts_this_year": shifts.served_shifts,
+            "items": [my_assignment_json(a, shifts.briefings[a.id]) for a in mine]}
 
 
 @route("POST", "/me/assignments/<int:assignment_id>/accept", summary="Accept an assignment",
        response="MyAssignment", errors=(409,))
 def accept_assignment(assignment_id):
     """Accepting twice changes nothing. Refusals (409): `not_proposed` (declined or cancelled), `shift_over`."""
-    assignment = _own(assignment_id)
-    service.accept_assignment(db.session, assignment)
-    db.session.commit()
-    return _answer(assignment_id)
+    assignment = lookups.own_assignment(require_user(), assignment_id)
+    return _answer(service.accept_assignment(db.session, assignment))
 
 
 DECLINE = Fields({
@@ -256,11 +226,9 @@ DECLINE = Fields({
        body=DECLINE, response="MyAssignment", errors=(409,))
 def decline_assignment(assignment_id):
     """The place opens again and the organizer is told. Refusals (409): `not_active`, `shift_started`."""
-    assignment = _own(assignment_id)
+    assignment = lookups.own_assignment(require_user(), assignment_id)
     data = json_body(DECLINE)
-    service.decline_assignment(db.session, assignment, data["reason"])
-    db.session.commit()
-    return _answer(assignment_id)
+    return _answer(service.decline_assignment(db.session, assignment, data["reason"]))
 
 
 # -- teams -----------------------------------------------------------------------------------
@@ -270,17 +238,10 @@ YEAR_QUERY = Fields({
 })
 
 
-def _team_viewer():
-    user = require_user()
-    if not access.can_see_team_list(user):
-        raise forbidden()
-    return user
-
-
 @route("GET", "/teams", summary="Volunteer teams and their training state", query=YEAR_QUERY, response="TeamList")
 def teams():
     """For team leaders, organizers and administrators. `trained` of `target` teams are marked trained in the year."""
-    _team_viewer()
+    lookups.require_team_viewer(require_user())
     year = query_args(YEAR_QUERY).get("year") or current_year()
     rows = team_service.all_teams(db.session)
     states = training.training_states(db.session, year)
@@ -293,11 +254,9 @@ def teams():
 def team_detail(team_id):
     """`members` (with skills, qualifications, training attended and hours) only for the team's leader,
     the district's organizers and administrators; null for other leaders."""
-    user = _team_viewer()
+    user = lookups.require_team_viewer(require_user())
     year = query_args(YEAR_QUERY).get("year") or current_year()
-    team = team_service.get_team(db.session, team_id)
-    if team is None:
-        raise not_found()
+    team = lookups.existing_team(team_id)
     state = training.training_states(db.session, year, [team.id])[team.id]
     data = team_json(team, state, year)
     data["members"] = None
@@ -315,12 +274,7 @@ def assignment_suggestions(event_id):
     """For the event's organizers. The same optimal choice as the suggestions page: needs covered
     first, then volunteers from the event's district, then those who served less this year; nobody
     with an overlapping shift."""
-    user = require_user()
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise not_found()
-    if not access.can_staff_event(user, event):
-        raise forbidden()
+    event = lookups.staffable_event(require_user(), event_id)
     result = matching.suggest_assignments(db.session, event)
     return {
         "event_id": event.id, "shift_start": iso(result.shift_start), "shift_end": iso(result.shift_end),

@@ -2,7 +2,7 @@
 
 The routes live on the auth blueprint (``auth.admin_users`` is in the main navigation).
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,22 +10,16 @@ from ..districts import District, district_choices
 from ..extensions import db
 from . import roles, user_directory
 from .accounts import AccountError
+from .blueprint import bp
 from .forms import ConfirmForm, GrantRoleForm, UserSearchForm
-from .models import DISTRICT_SCOPED_ROLES, ROLES, User
+from .lookups import held_role, user_for_admin
+from .models import DISTRICT_SCOPED_ROLES, ROLES
 from .permissions import roles_required
-from .views import bp
 
 
 @bp.app_template_filter("role_label")
 def role_label_filter(role):
     return roles.role_label(role)
-
-
-def _user_or_404(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _grant_form(formdata=None):
@@ -58,23 +52,21 @@ def admin_users():
 @bp.route("/admin/users/<int:user_id>")
 @roles_required("admin")
 def admin_user(user_id):
-    return _render_user(_user_or_404(user_id), _grant_form())
+    return _render_user(user_for_admin(user_id), _grant_form())
 
 
 @bp.route("/admin/users/<int:user_id>/roles", methods=["POST"])
 @roles_required("admin")
 def admin_grant_role(user_id):
-    user = _user_or_404(user_id)
+    user = user_for_admin(user_id)
     form = _grant_form(request.form)
     if form.validate():
         district = db.session.get(District, int(form.district.data)) if form.district.data else None
         try:
             outcome = roles.grant_as_admin(current_user, user, form.role.data, district)
         except AccountError as error:
-            db.session.rollback()
             getattr(form, error.field, form.role).errors.append(error.message)
         else:
-            db.session.commit()
             label = roles.role_label(form.role.data)
             where = district.name if district is not None else roles.WHOLE_CITY
             if outcome == "unchanged":
@@ -91,19 +83,16 @@ def admin_grant_role(user_id):
 @roles_required("admin")
 def admin_withdraw_role(user_id, role):
     """GET asks "are you sure?"; POST withdraws the role."""
-    user = _user_or_404(user_id)
-    if role not in user.roles:
-        abort(404)
+    user = user_for_admin(user_id)
+    held_role(user, role)
     form = ConfirmForm()
     problem = roles.withdraw_problem(current_user, user, role)
     if problem is None and form.validate_on_submit():
         try:
             roles.withdraw_as_admin(current_user, user, role)
         except AccountError as error:
-            db.session.rollback()
             problem = error.message
         else:
-            db.session.commit()
             flash(_("The role %(role)s was withdrawn from %(name)s.", role=roles.role_label(role), name=user.display_name),
                   "success")
             return redirect(url_for("auth.admin_user", user_id=user.id))

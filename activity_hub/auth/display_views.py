@@ -1,7 +1,7 @@
 """The display-preferences page (text size, contrast, motion, easy-read first).
 
 A blueprint of its own so it can live beside the account pages without sharing
-their file; ``auth/views.py`` registers it through ``EXTRA_BLUEPRINTS``.
+their file; ``auth/blueprint.py`` registers it through ``EXTRA_BLUEPRINTS``.
 """
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField
 
 from .. import display_preferences as prefs
-from ..extensions import db
 from ..web import render_form
 from .models import TEXT_SIZES
 
@@ -63,7 +62,6 @@ def preferences():
         chosen = prefs.clean(form.text_size.data, form.theme.data, form.reduced_motion.data, form.easy_read.data)
         if current_user.is_authenticated:
             prefs.save_to_user(current_user, chosen)
-            db.session.commit()
         flash(_("Your display settings have been saved."), "success")
         response = redirect(safe_next(form.next.data, default=url_for("display.preferences")))
         response.set_cookie(prefs.COOKIE, chosen.cookie_value(), max_age=ONE_YEAR, samesite="Lax", httponly=True)

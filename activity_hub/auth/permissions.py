@@ -4,6 +4,8 @@ from functools import wraps
 from flask import abort, current_app
 from flask_login import current_user
 
+from ..lookup_errors import Forbidden
+
 
 def require_login():
     if not current_user.is_authenticated:
@@ -11,10 +13,10 @@ def require_login():
 
 
 def require_role(*roles):
-    """Abort with 403 unless the current user holds one of ``roles``; anonymous users log in first."""
+    """``Forbidden`` (a 403) unless the current user holds one of ``roles``; anonymous users log in first."""
     require_login()
     if not current_user.has_role(*roles):
-        abort(403)
+        raise Forbidden()
 
 
 def roles_required(*roles):
@@ -27,3 +29,8 @@ def roles_required(*roles):
         return wrapped
 
     return decorator
+
+
+def acting_user():
+    """The logged-in person as the plain ``User`` object, to hand to a service as who acts."""
+    return current_user._get_current_object()

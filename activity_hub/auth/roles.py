@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..db_types import utcnow
+from ..extensions import db
 from . import accounts
 from .accounts import AccountError
 from .models import ADMIN, DISTRICT_SCOPED_ROLES, ORGANIZER, RESIDENT, ROLES, TEAM_LEADER, VOLUNTEER
@@ -35,23 +36,30 @@ def grant_as_admin(admin, user, role, district=None):
     """Grant ``role`` (for organizers and team leaders: in ``district``, None = whole city).
 
     Returns "granted", "changed" (a new district for a role already held) or
-    "unchanged". Not committed.
+    "unchanged". Commits; a refusal (AccountError) rolls back.
     """
-    if role not in ROLES:
-        raise AccountError(_l("Choose a role from the list"), "role")
-    if district is not None and role not in DISTRICT_SCOPED_ROLES:
-        raise AccountError(
-            _l("Only organizers and team leaders work in one district. Choose “Whole city” for this role."),
-            "district",
-        )
-    district_id = district.id if district is not None else None
-    current = next((grant for grant in user.role_grants if grant.role == role), None)
-    if current is not None and current.district_id == district_id:
-        return "unchanged"
-    grant = accounts.grant_role(user, role, district, granted_by=admin)
-    grant.granted_by_id = admin.id
-    grant.granted_at = utcnow()
-    return "granted" if current is None else "changed"
+    try:
+        if role not in ROLES:
+            raise AccountError(_l("Choose a role from the list"), "role")
+        if district is not None and role not in DISTRICT_SCOPED_ROLES:
+            raise AccountError(
+                _l("Only organizers and team leaders work in one district. Choose “Whole city” for this role."),
+                "district",
+            )
+        district_id = district.id if district is not None else None
+        current = next((grant for grant in user.role_grants if grant.role == role), None)
+        if current is not None and current.district_id == district_id:
+            outcome = "unchanged"
+        else:
+            grant = accounts.grant_role(user, role, district, granted_by=admin)
+            grant.granted_by_id = admin.id
+            grant.granted_at = utcnow()
+            outcome = "granted" if current is None else "changed"
+    except AccountError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return outcome
 
 
 def withdraw_problem(admin, user, role):
@@ -66,8 +74,14 @@ def withdraw_problem(admin, user, role):
 
 
 def withdraw_as_admin(admin, user, role):
-    """Take ``role`` away (not committed); raises AccountError when ``withdraw_problem`` objects."""
-    problem = withdraw_problem(admin, user, role)
-    if problem is not None:
-        raise AccountError(problem, "role")
-    accounts.withdraw_role(user, role)
+    """Take ``role`` away and commit; raises AccountError (and rolls back) when ``withdraw_problem``
+    objects."""
+    try:
+        problem = withdraw_problem(admin, user, role)
+        if problem is not None:
+            raise AccountError(problem, "role")
+        accounts.withdraw_role(user, role)
+    except AccountError:
+        db.session.rollback()
+        raise
+    db.session.commit()

@@ -1,19 +1,17 @@
 """Sign-up, log-in, log-out, language, profile and password pages."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.exc import IntegrityError
 
 from ..districts import District, district_choices
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, normalise_locale, remember_language
 from ..web import home_url, render_form
-from . import accounts, login_limits
+from . import accounts, login_limits, own_account
+from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm
-
-bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def safe_next(target, default=None):
@@ -38,9 +36,8 @@ def set_language():
     """Switch language (a plain link or GET form, so it works without JavaScript) and remember it."""
     locale = normalise_locale(request.args.get("lang")) or "zh_CN"
     response = remember_language(redirect(safe_next(request.args.get("next"))), locale)
-    if current_user.is_authenticated and current_user.locale != locale:
-        current_user.locale = locale
-        db.session.commit()
+    if current_user.is_authenticated:
+        own_account.remember_locale(current_user, locale)
     return response
 
 
@@ -51,19 +48,14 @@ def signup():
     form = SignupForm()
     form.district.choices = district_choices(db.session, blank_label=_("Choose a district (optional)"))
     if form.validate_on_submit():
+        district = db.session.get(District, int(form.district.data)) if form.district.data else None
         try:
-            district = db.session.get(District, int(form.district.data)) if form.district.data else None
-            user = accounts.create_user(
+            user = own_account.sign_up(
                 form.login.data, form.display_name.data, form.password.data,
                 district=district, locale=normalise_locale(request.cookies.get(LANGUAGE_COOKIE)) or "zh_CN",
             )
-            db.session.commit()
         except accounts.AccountError as error:
-            db.session.rollback()
             getattr(form, error.field or "login").errors.append(error.message)
-        except IntegrityError:  # the same number signed up a moment ago in another request
-            db.session.rollback()
-            form.login.errors.append(_("An account with this mobile number or e-mail address already exists"))
         else:
             login_user(user)
             flash(_("Your account has been created and you are logged in."), "success")
@@ -89,15 +81,11 @@ def login():
                 minutes, phone=current_app.config["HELP_PHONE"],
             ))
             return render_template("auth/login.html", form=form, locked=True), 429
-        user = accounts.authenticate(form.login.data, form.password.data)
+        user = own_account.log_in(form.login.data, form.password.data, account_key, client_address())
         if user is not None:
-            login_limits.clear_failures(account_key)
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(request.args.get("next")))
-        db.session.rollback()
-        login_limits.record_failure(account_key, client_address())
         form.password.errors.append(_("The mobile number, e-mail address or password is not right"))
     return render_form("auth/login.html", form)
 
@@ -119,16 +107,14 @@ def profile():
         form.default_needs.data = list(current_user.default_needs or [])
     if form.validate_on_submit():
         user = current_user
-        user.display_name = form.display_name.data
-        user.district = db.session.get(District, int(form.district.data)) if form.district.data else None
-        accounts.set_default_needs(user, form.default_needs.data, form.default_needs_note.data)
-        user.text_only_contact = form.text_only_contact.data
-        user.emergency_contact_name = form.emergency_contact_name.data or ""
-        parsed = accounts.normalise_login(form.emergency_contact_phone.data) if form.emergency_contact_phone.data else None
-        user.emergency_contact_phone = parsed[1] if parsed else ""
-        user.locale = form.locale.data
-        user.prefers_easy_read = form.prefers_easy_read.data
-        db.session.commit()
+        own_account.update_profile(
+            user, display_name=form.display_name.data,
+            district=db.session.get(District, int(form.district.data)) if form.district.data else None,
+            default_needs=form.default_needs.data, default_needs_note=form.default_needs_note.data,
+            text_only_contact=form.text_only_contact.data, emergency_contact_name=form.emergency_contact_name.data,
+            emergency_contact_phone=form.emergency_contact_phone.data, locale=form.locale.data,
+            prefers_easy_read=form.prefers_easy_read.data,
+        )
         flash(_("Your details have been saved."), "success")
         return remember_language(redirect(url_for("auth.profile")), user.locale)
     return render_form("auth/profile.html", form)
@@ -143,8 +129,7 @@ def change_password():
             form.current_password.errors.append(_("Your current password is not right"))
         else:
             user = current_user._get_current_object()
-            user.password_hash = accounts.hash_password(form.password.data)
-            db.session.commit()
+            own_account.change_password(user, form.password.data)
             # Other devices are logged out by the new password; this one stays logged in.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(user, remember=remembered)
@@ -152,13 +137,3 @@ def change_password():
                   "success")
             return redirect(url_for("auth.profile"))
     return render_form("auth/change_password.html", form)
-
-
-# Display preferences live in their own file and blueprint (text size, contrast, motion).
-from .display_views import bp as display_bp  # noqa: E402
-
-EXTRA_BLUEPRINTS = (display_bp,)
-
-
-# The administrators' pages register their routes on ``bp``.
-from . import admin_views  # noqa: E402,F401

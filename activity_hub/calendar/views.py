@@ -1,7 +1,7 @@
 """iCalendar feeds: one event's .ics, public feeds, personal feeds, and the page of secret links."""
 from functools import partial
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Response, current_app, g, render_template, request, url_for
 from flask.globals import request_ctx
 from flask_babel import force_locale, get_locale, lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,15 +13,16 @@ from ..db_types import utcnow
 from ..events.models import CATEGORIES, category_label
 from ..i18n import normalise_locale, select_locale
 from ..locale_text import pick
+from ..lookup_errors import NotFound
+from ..volunteers.access import is_volunteer
 from . import feeds, version_cache
-from .feed_tokens import feed_links, issue_feed_link, resolve_feed_link
+from .blueprint import bp
+from .feed_tokens import feed_links, issue_feed_link
 from .forms import FeedLinkForm
+from .lookups import feed_category, feed_district, feed_owner, offered_kind
 from .models import ASSIGNMENTS, REGISTRATIONS
 
-bp = Blueprint("calendar", __name__, template_folder="templates", url_prefix="/calendar")
-
 CALENDAR_MIMETYPE = "text/calendar; charset=utf-8"
-VOLUNTEER_ROLES = ("volunteer", "team_leader")
 PERSONAL_ENDPOINTS = {REGISTRATIONS: "calendar.registrations_feed", ASSIGNMENTS: "calendar.assignments_feed"}
 KIND_LABELS = {REGISTRATIONS: _l("My registrations"), ASSIGNMENTS: _l("My volunteer shifts")}
 KIND_DESCRIPTIONS = {
@@ -79,7 +80,7 @@ def _serve(scope, *, locale=None, personal=False, download_name=None):
     version = feeds.feed_version(scope, now, variant=f"{locale}\x1f{request.host_url}")
     version_cache.remember(key, version)
     if download_name and version.empty:
-        abort(404)
+        raise NotFound()  # no such event, or not a public one
     if _not_modified(version):
         return Response(status=304, headers=headers(version))
     with force_locale(locale):
@@ -110,22 +111,16 @@ def public_feed():
 
 @bp.route("/categories/<category>.ics")
 def category_feed(category):
-    if not feeds.known_category(category):
-        abort(404)
-    return _serve(feeds.public_scope(category=category))
+    return _serve(feeds.public_scope(category=feed_category(category)))
 
 
 @bp.route("/districts/<district_code>.ics")
 def district_feed(district_code):
-    if not feeds.known_district(district_code):
-        abort(404)
-    return _serve(feeds.public_scope(district_code=district_code))
+    return _serve(feeds.public_scope(district_code=feed_district(district_code)))
 
 
 def _personal(secret, kind, scope_for):
-    owner = resolve_feed_link(secret, kind)
-    if owner is None:
-        abort(404)
+    owner = feed_owner(secret, kind)
     return _serve(scope_for(owner.user_id), locale=normalise_locale(owner.locale) or "zh_CN", personal=True)
 
 
@@ -141,7 +136,7 @@ def assignments_feed(secret):
 
 def _available_kinds():
     kinds = [REGISTRATIONS]
-    if current_user.has_role(*VOLUNTEER_ROLES):
+    if is_volunteer(current_user):
         kinds.append(ASSIGNMENTS)
     return kinds
 
@@ -165,8 +160,7 @@ def my_feeds():
 @login_required
 def new_feed_link(kind):
     """GET: what a new link does (and, if one exists, that the old one stops). POST: make it, show it once."""
-    if kind not in _available_kinds():
-        abort(404)
+    offered_kind(kind, _available_kinds())
     existing = feed_links(current_user.id).get(kind)
     form = FeedLinkForm()
     if form.validate_on_submit():

@@ -44,7 +44,8 @@ def _check(session, values, target_id=None):
 
 
 def save_target(session, values, by_user, target=None):
-    """Create a target (``target`` None) or change one; returns it, flushed, not committed.
+    """Create a target (``target`` None) or change one and commit; returns it. A broken rule
+    (TargetError) rolls back.
 
     A hand-entered figure is kept only for manual targets: a computed measure brings its own.
     """
@@ -52,7 +53,11 @@ def save_target(session, values, by_user, target=None):
     values["source"] = values["source"] or ""
     if values["measure"] != MANUAL:
         values["manual_actual"] = None
-    _check(session, values, target.id if target is not None else None)
+    try:
+        _check(session, values, target.id if target is not None else None)
+    except TargetError:
+        session.rollback()
+        raise
     if target is None:
         position = session.scalar(
             sa.select(sa.func.coalesce(sa.func.max(PlanTarget.position), 0)).where(PlanTarget.year == values["year"])
@@ -69,12 +74,13 @@ def save_target(session, values, by_user, target=None):
         # Another administrator saved the same key for the year a moment ago.
         session.rollback()
         raise TargetError(_l("Another target of this year already has this key"), "key") from None
+    session.commit()
     return target
 
 
 def delete_target(session, target):
     session.delete(target)
-    session.flush()
+    session.commit()
 
 
 def target_values(target):

@@ -1,24 +1,21 @@
 """Plan dashboard: progress for organizers and admins, public results, exports, target editing."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import roles_required
 from ..extensions import db
-from ..exports import MIMETYPES
 from ..local_time import current_year, moment
 from ..web import download, render_form
 from . import target_admin
+from .blueprint import bp
 from .charts import chart_for
 from .exports import table_csv, tables_xlsx
 from .forms import TargetForm, YearForm
-from .models import PlanTarget
+from .lookups import export_format, plan_target, report_tables
 from .report import Hidden, build_report, format_number
 from .table_cells import cell_html
 from .targets import measure_label, targets_for_year, unit_label
-
-bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard",
-               static_folder="static", static_url_path="/static")
 
 VIEWERS = ("organizer", "admin")
 
@@ -66,18 +63,12 @@ def public():
 
 
 def _export(table_key, fmt, public):
-    if fmt not in MIMETYPES:
-        abort(404)
+    export_format(fmt)
     form, year = _chosen_year()
     if year is None:
         abort(400)
     report = build_report(db.session, year, public=public)
-    if table_key == "all" and fmt == "xlsx":
-        tables = list(report.tables.values())
-    elif table_key in report.tables:
-        tables = [report.tables[table_key]]
-    else:
-        abort(404)
+    tables = report_tables(report, table_key, fmt)
     stem = f"{'results' if public else 'plan-progress'}-{year}-{table_key}"
     heading = _("Results %(year)s", year=year) if public else _("Plan progress %(year)s", year=year)
     body = table_csv(tables[0]) if fmt == "csv" else tables_xlsx(tables, heading)
@@ -111,9 +102,7 @@ def _target_form_page(form, target):
     if form.validate_on_submit():
         try:
             saved = target_admin.save_target(db.session, form.data, current_user, target)
-            db.session.commit()
         except target_admin.TargetError as error:
-            db.session.rollback()
             form[error.field].errors.append(error.message)
         else:
             flash(_("The target “%(label)s” for %(year)s has been saved.", label=saved.label, year=saved.year),
@@ -132,17 +121,10 @@ def new_target():
     return _target_form_page(form, None)
 
 
-def _target_or_404(target_id):
-    target = db.session.get(PlanTarget, target_id)
-    if target is None:
-        abort(404)
-    return target
-
-
 @bp.route("/targets/<int:target_id>/edit", methods=["GET", "POST"])
 @roles_required("admin")
 def edit_target(target_id):
-    target = _target_or_404(target_id)
+    target = plan_target(target_id)
     form = TargetForm(data=target_admin.target_values(target) if request.method == "GET" else None)
     return _target_form_page(form, target)
 
@@ -150,11 +132,10 @@ def edit_target(target_id):
 @bp.route("/targets/<int:target_id>/delete", methods=["GET", "POST"])
 @roles_required("admin")
 def delete_target(target_id):
-    target = _target_or_404(target_id)
+    target = plan_target(target_id)
     if request.method == "POST":
         year, label = target.year, target.label
         target_admin.delete_target(db.session, target)
-        db.session.commit()
         flash(_("The target “%(label)s” for %(year)s has been removed.", label=label, year=year), "success")
         return redirect(url_for("dashboard.targets", year=year))
     return render_template("dashboard/target_delete.html", target=target)

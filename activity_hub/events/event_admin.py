@@ -4,21 +4,25 @@ Every change of time, place or status raises ``sequence`` and every change raise
 the calendar feeds send both so calendar apps replace their copy of the event. Capacity changes go
 through ``registration.set_capacity`` so that raising capacity promotes the waitlist under the same
 lock as registrations. Each public function commits its own transaction (or changes nothing).
+Who must be told of a cancellation or of a change of time or place, and what, is
+``messages.event_notices``; the notices are committed with the change.
 """
+import functools
+
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.accounts import can_manage_district, organizer_scope
 from ..db_types import utcnow
 from ..extensions import db
-from ..messages.outbox import queue_message
+from ..lookup_errors import Forbidden
+from ..messages import event_notices
 from . import event_rules
 from .event_rules import EDITABLE_FIELDS, InvalidEvent, check_event_values
 from .locking import lock_event
 from .models import (
-    ACTIVE_STATUSES, CANCELLED, COMPLETED, DRAFT, PUBLISHED, Event, Registration, Series,
+    CANCELLED, COMPLETED, DRAFT, PUBLISHED, Event, Registration, Series,
 )
 
 # Changing one of these changes what a calendar shows: raise SEQUENCE.
@@ -30,7 +34,7 @@ COPIED_FIELDS = tuple(f for f in EDITABLE_FIELDS if f != "series_name") + ("seri
 __all__ = [
     "EventAdminError", "NotAllowed", "WrongState", "InvalidEvent", "EDITABLE_FIELDS",
     "can_manage_event", "ensure_can_manage", "managed_events_query", "create_event", "update_event",
-    "publish_event", "cancel_event", "complete_event", "duplicate_event", "create_series",
+    "publish_event", "cancel_event", "complete_event", "complete_transition", "duplicate_event", "create_series",
     "event_values", "registration_counts",
 ]
 
@@ -45,7 +49,9 @@ class EventAdminError(Exception):
             self.code = code
 
 
-class NotAllowed(EventAdminError):
+class NotAllowed(EventAdminError, Forbidden):
+    """Also a ``lookup_errors.Forbidden``: a page answers it with the 403 error page."""
+
     code = "forbidden"
 
 
@@ -84,6 +90,19 @@ def event_values(event):
     values["series_name"] = event.series.name if event.series is not None else ""
     values["provisions"] = list(event.provisions)
     return values
+
+
+def _refusal_rolls_back(operation):
+    """A refused change leaves nothing half-written and no lock held: roll back, then let the refusal through."""
+    @functools.wraps(operation)
+    def run(*args, **kwargs):
+        try:
+            return operation(*args, **kwargs)
+        except (EventAdminError, InvalidEvent):
+            db.session.rollback()
+            raise
+
+    return run
 
 
 def _locked_event(event_id):
@@ -131,6 +150,7 @@ def _apply(event, values):
     return changed
 
 
+@_refusal_rolls_back
 def create_event(values, by_user, publish=False):
     """A new event (a draft unless ``publish``); raises InvalidEvent or NotAllowed."""
     values = event_rules.normalise(values)
@@ -157,6 +177,7 @@ def _new_event(values, by_user, status):
     return event
 
 
+@_refusal_rolls_back
 def update_event(event_id, values, by_user):
     """Change an event's fields (and, through ``status``, its state); returns the changed field names.
 
@@ -180,10 +201,12 @@ def update_event(event_id, values, by_user):
             raise InvalidEvent(errors)
         if "district_id" in values:
             ensure_can_manage(by_user, values["district_id"])
+        before = event_notices.event_before(event)
         changed = _apply(event, values)
         if status and status != event.status:
             _change_status(event, status)
             changed.add("status")
+        event_notices.queue_event_changed(event, before)
         capacity_changes = {f: values[f] for f in CAPACITY_FIELDS if f in values and values[f] != getattr(event, f)}
         changed.update(capacity_changes)
         if changed & set(SEQUENCE_FIELDS):
@@ -205,7 +228,7 @@ def update_event(event_id, values, by_user):
 
 
 def _change_status(event, status):
-    transitions = {PUBLISHED: _publish, CANCELLED: _cancel, COMPLETED: _complete}
+    transitions = {PUBLISHED: _publish, CANCELLED: _cancel, COMPLETED: complete_transition}
     if status not in transitions:
         raise InvalidEvent({"status": _l("Choose published, cancelled or completed.")})
     transitions[status](event)
@@ -223,10 +246,12 @@ def _publish(event):
     _touch_status(event, PUBLISHED)
 
 
-def _complete(event):
+def complete_transition(event, now=None):
+    """Mark a published event that has started as completed; the caller holds the event's lock and
+    commits. Shared by the organizer's button and the scheduled completion (``completion.py``)."""
     if event.status != PUBLISHED:
         raise WrongState(_l("Only a published event can be marked as completed."), "not_published")
-    if event.starts_at > utcnow():
+    if event.starts_at > (now or utcnow()):
         raise WrongState(_l("An event can be marked as completed once it has started."), "not_started")
     _touch_status(event, COMPLETED)
 
@@ -236,29 +261,7 @@ def _cancel(event, reason=""):
         raise WrongState(_l("Only a draft or published event can be cancelled."), "not_cancellable")
     _touch_status(event, CANCELLED)
     event.cancelled_at = event.updated_at
-    registrations = db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
-        .options(sa.orm.joinedload(Registration.user))
-        .order_by(Registration.id)
-    ).all()
-    for registration in registrations:
-        queue_message(registration.user, "event_cancelled",
-                      lambda: _cancellation_text(event, reason), event)
-    return len(registrations)
-
-
-def _cancellation_text(event, reason):
-    from ..local_time import moment
-
-    subject = _("Cancelled: %(title)s", title=event.title)
-    lines = [_("We are sorry: the event “%(title)s” on %(when)s has been cancelled.",
-               title=event.title, when=moment(event.starts_at))]
-    if reason:
-        lines.append(_("The organizer says: %(reason)s", reason=reason))
-    lines.append(_("You do not need to do anything. If you have questions, call %(phone)s.",
-                   phone=current_app.config["HELP_PHONE"]))
-    return subject, "\n\n".join(lines)
+    return event_notices.queue_event_cancelled(event, reason)
 
 
 def _transition(event_id, by_user, action, *args):
@@ -273,14 +276,17 @@ def _transition(event_id, by_user, action, *args):
     return event if result is None else result
 
 
+@_refusal_rolls_back
 def publish_event(event_id, by_user):
     return _transition(event_id, by_user, _publish)
 
 
+@_refusal_rolls_back
 def complete_event(event_id, by_user):
-    return _transition(event_id, by_user, _complete)
+    return _transition(event_id, by_user, complete_transition)
 
 
+@_refusal_rolls_back
 def cancel_event(event_id, by_user, reason=""):
     """Cancel and tell every active registrant in their language; returns how many were told."""
     reason = (reason or "").strip()
@@ -289,6 +295,7 @@ def cancel_event(event_id, by_user, reason=""):
     return _transition(event_id, by_user, _cancel, reason)
 
 
+@_refusal_rolls_back
 def duplicate_event(event_id, by_user):
     """A draft copy of an event, to be edited before it is published."""
     source = db.session.get(Event, event_id)
@@ -302,6 +309,7 @@ def duplicate_event(event_id, by_user):
     return copy
 
 
+@_refusal_rolls_back
 def create_series(values, count, interval, by_user, publish=False):
     """``count`` events from one template, on the same local weekday and time; returns them in order.
 

@@ -20,21 +20,20 @@ page rendered afresh (a cache miss: 2,000 events over several workers' caches) a
 no more than a cached one.
 """
 import sqlalchemy as sa
-from flask import abort, current_app, request
+from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..accessibility import clean_need_codes
-from ..auth.accounts import can_manage_district
 from ..districts import District
 from ..extensions import cache, db
 from ..locale_text import pick
 from .availability import Availability, status_in, usage_columns
-from .models import ACTIVE_STATUSES, DRAFT, Event, EventProvision, Registration, Series, Venue
+from .lookups import ensure_visible
+from .models import ACTIVE_STATUSES, Event, EventProvision, Registration, Series, Venue
 
 DEFAULT_CACHE_SECONDS = 300
 CACHE_VERSION = 1  # raise when the parts' markup changes, so no worker serves the old one
@@ -44,15 +43,6 @@ PART_NAMES = ("head", "top", "easy_read", "lead", "where", "about_place", "rest"
 
 def cache_seconds():
     return int(current_app.config.get("EVENT_PAGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-
-
-def ensure_visible(event):
-    """Drafts only for the organizers who manage them: 404 for everyone else (as if absent)."""
-    if event is None:
-        abort(404)
-    if event.status == DRAFT and not can_manage_district(current_user, event.district_id):
-        abort(404)
-    return event
 
 
 class joined_codes(FunctionElement):
@@ -110,8 +100,9 @@ PAGE_STATEMENT = _page_statement()
 
 def page_event(event_id):
     """What the page needs, read afresh in one query: a row, not an ORM object (nothing to
-    track). 404 as ``ensure_visible``."""
-    return ensure_visible(db.session.connection().execute(PAGE_STATEMENT, {"event_id": event_id}).first())
+    track). ``NotFound`` for an event the visitor may not see (``lookups.ensure_visible``)."""
+    row = db.session.connection().execute(PAGE_STATEMENT, {"event_id": event_id}).first()
+    return ensure_visible(current_user, row)
 
 
 def places_of(event):
@@ -124,16 +115,6 @@ def cache_key(event):
     venue_version = event.venue_updated_at.isoformat() if event.venue_updated_at else "-"
     return (f"event_page:v{CACHE_VERSION}:{event.id}:{event.updated_at.isoformat()}:{event.sequence}:"
             f"{venue_version}:{get_locale()}:{request.root_url}")
-
-
-def full_event(event_id):
-    """The event as an object with its venue (and the venue's district), district and series
-    (the register page)."""
-    return db.session.scalar(
-        sa.select(Event).where(Event.id == event_id)
-        .options(joinedload(Event.venue).joinedload(Venue.district), joinedload(Event.district),
-                 joinedload(Event.series))
-    )
 
 
 def provisions_of(event):

@@ -7,13 +7,13 @@ forms ask them, so the JSON API gets the same answers.
 import re
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..accessibility import feature_choices, need_choices
-from ..auth.accounts import normalise_login
+from ..auth.accounts import managed_districts, normalise_login
 from ..form_fields import MultiCheckboxField, NoControlCharacters, strip_filter
 from ..local_time import SHANGHAI
 from . import event_rules
@@ -371,3 +371,10 @@ class RosterFilterForm(FlaskForm):
         self.status.choices = [("active", _l("Coming or waiting")), ("all", _l("Everyone"))] + [
             (s, registration_status_label(s)) for s in REGISTRATION_STATUSES]
         self.need.choices = [("", _l("Any need"))] + need_choices()
+
+
+def district_choices_for(user):
+    """The districts ``user`` may put an event or a venue in, with a blank first when there are several."""
+    districts = managed_districts(user)
+    blank = [("", _("Choose a district"))] if len(districts) != 1 else []
+    return blank + [(str(d.id), d.name) for d in districts]

@@ -5,20 +5,23 @@ Only the event's organizers and admins reach these pages (``managed_event``). Th
 rules themselves (places, waitlist, approval, check-in) are ``registration``'s; these views only
 call them and say what happened.
 """
-import secrets
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..accessibility import NEEDS, need_label
 from ..auth import accounts
+from ..auth.permissions import acting_user
 from ..extensions import db
+from ..lookup_errors import NotFound
 from ..web import download
 from . import registration as reg
 from . import roster as roster_service
+from .blueprint import organizer_bp
+from .lookups import managed_event, managed_registration
 from .models import CONFIRMED, Registration, registration_status_label
+from .on_behalf import register_on_behalf
 from .organizer_forms import CheckInSearchForm, FindResidentForm, RegisterResidentForm, RosterFilterForm
-from .organizer_views import acting_user, managed_event, organizer_bp
 from .roster_export import roster_csv, roster_xlsx
 
 ACTIONS = {
@@ -48,7 +51,7 @@ def _back_to(default):
 
 @organizer_bp.route("/events/<int:event_id>/roster")
 def roster(event_id):
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     status, need = _filters()
     entries = roster_service.roster(event, status, need or None)
     return render_template(
@@ -62,11 +65,8 @@ def roster(event_id):
 @organizer_bp.route("/registrations/<int:registration_id>/<any(approve, reject, 'move-up', 'check-in'):action>",
                     methods=["POST"])
 def registration_action(registration_id, action):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        abort(404)
-    event = managed_event(registration.event_id)
-    name = registration.user.display_name
+    registration = managed_registration(current_user, registration_id)
+    event_id, name = registration.event_id, registration.user.display_name
     operation, done = ACTIONS[action]
     try:
         operation(registration.id, acting_user())
@@ -74,14 +74,14 @@ def registration_action(registration_id, action):
         flash(refused.message, "error")
     else:
         flash(done(name), "success")
-    return _back_to(url_for("organize.roster", event_id=event.id))
+    return _back_to(url_for("organize.roster", event_id=event_id))
 
 
 @organizer_bp.route("/events/<int:event_id>/register-resident", methods=["GET", "POST"])
 def register_resident(event_id):
     """Step one (GET ?phone=): find the account by mobile number. Step two (POST): register,
     creating the account (phone and name, a random password) when there is none."""
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     if request.method == "GET":
         find = FindResidentForm(formdata=request.args if "phone" in request.args else None)
         if "phone" not in request.args or not find.validate():
@@ -103,19 +103,13 @@ def register_resident(event_id):
         valid = False
     if not valid:
         return _register_page(event, form, resident, 400)
-    organizer = acting_user()
     try:
-        if resident is None:
-            resident = accounts.create_user(form.phone.data, form.display_name.data, secrets.token_urlsafe(18),
-                                            roles=("resident",), district=event.district)
-            db.session.flush()
-        registration = reg.register(
-            event.id, resident, needs=form.needs.data, companions=form.companions.data or 0,
-            note=form.note.data or "", needs_note=form.needs_note.data or "", consent=form.consent.data,
-            registered_by=organizer,
+        registration = register_on_behalf(
+            event, resident, form.phone.data, form.display_name.data, acting_user(), needs=form.needs.data,
+            companions=form.companions.data or 0, note=form.note.data or "", needs_note=form.needs_note.data or "",
+            consent=form.consent.data,
         )
     except accounts.AccountError as error:
-        db.session.rollback()
         form.phone.errors = [error.message]
         return _register_page(event, form, None, 400)
     except reg.RegistrationRefused as refused:
@@ -150,16 +144,16 @@ def _registered_message(registration):
 def check_in(event_id):
     """Scan or type a QR code, or search by name or mobile number; the needs are shown before
     the resident is checked in, so the desk can arrange them at once."""
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     if request.method == "POST":
         registration = db.session.get(Registration, request.form.get("registration_id", type=int) or 0)
         if registration is None:
-            abort(404)
+            raise NotFound()
         try:
             reg.check_in(registration.id, acting_user(), event_id=event.id)
         except reg.RegistrationRefused as refused:
             if refused.code == "wrong_event":
-                abort(404)
+                raise NotFound() from None
             flash(refused.message, "error")
         else:
             flash(_checked_in_message(registration), "success")
@@ -195,7 +189,7 @@ def _checked_in_message(registration):
 @organizer_bp.route("/events/<int:event_id>/no-shows", methods=["GET", "POST"])
 def no_shows(event_id):
     """A confirmation page listing who has not checked in (GET); marking them (POST)."""
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     if request.method == "POST":
         try:
             marked = reg.mark_no_shows(event.id, acting_user())
@@ -212,7 +206,7 @@ def no_shows(event_id):
 
 @organizer_bp.route("/events/<int:event_id>/needs")
 def needs_summary(event_id):
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     return render_template("events/organizer/needs.html", event=event,
                            summary=roster_service.needs_summary(event))
 
@@ -224,18 +218,18 @@ def _export_entries(event):
 
 @organizer_bp.route("/events/<int:event_id>/roster.csv")
 def roster_csv_export(event_id):
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     return download(roster_csv(_export_entries(event)), f"roster-{event.id}.csv")
 
 
 @organizer_bp.route("/events/<int:event_id>/roster.xlsx")
 def roster_xlsx_export(event_id):
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     return download(roster_xlsx(_export_entries(event), event.title), f"roster-{event.id}.xlsx")
 
 
 @organizer_bp.route("/events/<int:event_id>/sign-in-sheet")
 def sign_in_sheet(event_id):
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     return render_template("events/organizer/sign_in_sheet.html", event=event,
                            entries=roster_service.roster(event, CONFIRMED), masked_phone=roster_service.masked_phone)

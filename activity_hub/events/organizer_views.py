@@ -5,28 +5,28 @@ admin role (checked before each request) and every event page checks the event's
 The roster, check-in and venue pages register on the same blueprint from their own modules.
 """
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..accessibility import feature_label, need_label
-from ..auth.accounts import managed_districts
 from ..auth.models import ADMIN, ORGANIZER
-from ..auth.permissions import require_role
+from ..auth.permissions import acting_user, require_role
 from ..db_types import utcnow
 from ..extensions import db
 from . import event_admin
 from .registration import availability
+from .blueprint import organizer_bp
 from .event_admin import EventAdminError, InvalidEvent, NotAllowed
+from .lookups import managed_event
 from .models import CANCELLED, DRAFT, EVENT_STATUSES, PUBLISHED, Event, category_label, event_status_label
-from .organizer_forms import CancelEventForm, EventForm, EventListFilterForm, SeriesForm
+from .organizer_forms import CancelEventForm, EventForm, EventListFilterForm, SeriesForm, district_choices_for
 from .venues import venue_choices
 from ..local_time import moment
 from ..web import render_form
 from .when import event_when
 
-organizer_bp = Blueprint("organize", __name__, url_prefix="/organize", template_folder="templates")
 PER_PAGE = 25
 WHEN_FILTERS = ("upcoming", "past", "all")
 
@@ -42,28 +42,8 @@ def labels():
             "event_status_label": event_status_label, "moment": moment, "event_when": event_when}
 
 
-def acting_user():
-    return current_user._get_current_object()
-
-
-def managed_event(event_id):
-    """The event, if it exists (404) and the current user may manage it (403)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not event_admin.can_manage_event(current_user, event):
-        abort(403)
-    return event
-
-
-def district_choices_for_user():
-    districts = managed_districts(current_user)
-    blank = [("", _("Choose a district"))] if len(districts) != 1 else []
-    return blank + [(str(d.id), d.name) for d in districts]
-
-
 def _event_form(form_class=EventForm, **kwargs):
-    return form_class(district_choices=district_choices_for_user(),
+    return form_class(district_choices=district_choices_for(current_user),
                       venue_choices=venue_choices(_("No venue (online event)")), **kwargs)
 
 
@@ -105,10 +85,7 @@ def new_event():
     if form.validate_on_submit():
         try:
             event = event_admin.create_event(form.values(), acting_user(), publish=request.form.get("action") == "publish")
-        except NotAllowed:
-            abort(403)
         except InvalidEvent as invalid:
-            db.session.rollback()
             form.add_errors(invalid.errors)
         else:
             flash(_("The event has been saved as a draft.") if event.status == DRAFT
@@ -119,7 +96,7 @@ def new_event():
 
 @organizer_bp.route("/events/<int:event_id>")
 def event(event_id):
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     counts = event_admin.registration_counts([event.id])[event.id]
     return render_template("events/organizer/event.html", event=event, counts=counts,
                            availability=availability([event.id]).get(event.id), now=utcnow(),
@@ -128,7 +105,7 @@ def event(event_id):
 
 @organizer_bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id):
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     if event.status == CANCELLED:
         flash(_("A cancelled event cannot be changed."), "error")
         return redirect(url_for("organize.event", event_id=event.id))
@@ -138,13 +115,11 @@ def edit_event(event_id):
     if form.validate_on_submit():
         try:
             changed = event_admin.update_event(event.id, form.values(), acting_user())
-        except NotAllowed:
-            abort(403)
         except InvalidEvent as invalid:
-            db.session.rollback()
             form.add_errors(invalid.errors)
+        except NotAllowed:
+            raise  # a Forbidden: the 403 page
         except EventAdminError as error:
-            db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("organize.event", event_id=event_id))
         else:
@@ -154,13 +129,12 @@ def edit_event(event_id):
 
 
 def _state_change(event_id, action, done_message):
-    managed_event(event_id)
+    managed_event(current_user, event_id)
     try:
         action(event_id, acting_user())
     except NotAllowed:
-        abort(403)
+        raise  # a Forbidden: the 403 page
     except EventAdminError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(done_message, "success")
@@ -180,11 +154,8 @@ def complete_event(event_id):
 
 @organizer_bp.route("/events/<int:event_id>/duplicate", methods=["POST"])
 def duplicate_event(event_id):
-    managed_event(event_id)
-    try:
-        copy = event_admin.duplicate_event(event_id, acting_user())
-    except NotAllowed:
-        abort(403)
+    managed_event(current_user, event_id)
+    copy = event_admin.duplicate_event(event_id, acting_user())
     flash(_("This is a draft copy. Change the date and anything else, then save."), "success")
     return redirect(url_for("organize.edit_event", event_id=copy.id))
 
@@ -192,7 +163,7 @@ def duplicate_event(event_id):
 @organizer_bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 def cancel_event(event_id):
     """A confirmation page (GET); cancelling and telling everyone registered (POST)."""
-    event = managed_event(event_id)
+    event = managed_event(current_user, event_id)
     form = CancelEventForm()
     if event.status not in (DRAFT, PUBLISHED):
         flash(_("Only a draft or published event can be cancelled."), "error")
@@ -221,15 +192,9 @@ def new_series():
         try:
             created = event_admin.create_series(form.values(), form.count.data, form.interval.data,
                                                 acting_user(), publish=form.publish.data)
-        except NotAllowed:
-            abort(403)
         except InvalidEvent as invalid:
-            db.session.rollback()
             form.add_errors(invalid.errors)
         else:
             flash(_("%(count)s sessions have been created.", count=len(created)), "success")
             return redirect(url_for("organize.events", when="all"))
     return render_form("events/organizer/series_form.html", form)
-
-
-from . import organizer_roster_views, venue_views  # noqa: E402,F401  (routes on organizer_bp)

@@ -36,6 +36,7 @@ def _insert_statements(dialect_name):
     columns = tuple(column.key for column in table.columns)
     message_columns = (
         "user_id", "kind", "channel", "recipient", "locale", "subject", "body", "event_id", "status", "created_at",
+        "attempts", "next_attempt_at",
     )
     if dialect_name != "postgresql":
         return columns, (sa.insert(table), sa.insert(needs), sa.insert(outbox))
@@ -64,7 +65,8 @@ def insert_registration(registration, message):
         parameters = {f"r_{key}": value for key, value in values.items()}
         parameters.update({f"m_{key}": value for key, value in message.items()}, need_codes=codes)
         # The statement names every column (no column defaults apply): the message's are given here.
-        parameters.update(m_status=QUEUED, m_created_at=registration.created_at)
+        parameters.update(m_status=QUEUED, m_created_at=registration.created_at, m_attempts=0,
+                          m_next_attempt_at=message.get("next_attempt_at", registration.created_at))
         connection.execute(statements[0], parameters)
     else:
         write_registration, write_needs, write_message = statements

@@ -1,14 +1,15 @@
 """Venue pages for organizers (their own district) and admins: list, create, edit."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
+from ..auth.permissions import acting_user
+from ..lookup_errors import Forbidden
 from ..web import render_form
 from . import venues as venue_service
-from .models import Venue
-from .organizer_forms import VenueForm
-from .organizer_views import acting_user, district_choices_for_user, organizer_bp
+from .blueprint import organizer_bp
+from .lookups import managed_venue
+from .organizer_forms import VenueForm, district_choices_for
 
 
 @organizer_bp.route("/venues")
@@ -21,19 +22,17 @@ def _save(form, save):
     try:
         return save(form.values())
     except venue_service.InvalidVenue as invalid:
-        db.session.rollback()
         form.add_errors(invalid.errors)
     except venue_service.VenueError as error:
-        db.session.rollback()
         if error.code == "forbidden":
-            abort(403)
+            raise Forbidden() from error
         raise
     return None
 
 
 @organizer_bp.route("/venues/new", methods=["GET", "POST"])
 def new_venue():
-    form = VenueForm(district_choices=district_choices_for_user())
+    form = VenueForm(district_choices=district_choices_for(current_user))
     if form.validate_on_submit():
         venue = _save(form, lambda values: venue_service.create_venue(values, acting_user()))
         if venue is not None:
@@ -44,12 +43,9 @@ def new_venue():
 
 @organizer_bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def edit_venue(venue_id):
-    venue = db.session.get(Venue, venue_id)
-    if venue is None:
-        abort(404)
-    if not venue_service.can_manage_venue(current_user, venue):
-        abort(403)
-    form = VenueForm(obj=venue if request.method == "GET" else None, district_choices=district_choices_for_user())
+    venue = managed_venue(current_user, venue_id)
+    form = VenueForm(obj=venue if request.method == "GET" else None,
+                     district_choices=district_choices_for(current_user))
     if request.method == "GET":
         form.district_id.data = str(venue.district_id)
         form.features.data = list(venue.features or [])

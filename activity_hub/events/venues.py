@@ -3,6 +3,8 @@
 Organizers manage the venues of their own district; city-wide organizers and admins all of them.
 Any organizer may hold an event at any venue, so the event form lists every venue.
 """
+import functools
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -33,6 +35,19 @@ class InvalidVenue(ValueError):
     def __init__(self, errors):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
+
+
+def _refusal_rolls_back(operation):
+    """A refused change leaves nothing half-written: roll back, then let the refusal through."""
+    @functools.wraps(operation)
+    def run(*args, **kwargs):
+        try:
+            return operation(*args, **kwargs)
+        except (VenueError, InvalidVenue):
+            db.session.rollback()
+            raise
+
+    return run
 
 
 def can_manage_venue(user, venue):
@@ -102,6 +117,7 @@ def _ensure_district(user, district_id):
         raise VenueError(_l("You can only manage venues in your own district."), "forbidden")
 
 
+@_refusal_rolls_back
 def create_venue(values, by_user):
     values = {"features": [], "wheelchair_spaces": 0, "accessible_entrance": "", "directions": "", **_clean(values)}
     _ensure_district(by_user, values.get("district_id"))
@@ -114,6 +130,7 @@ def create_venue(values, by_user):
     return venue
 
 
+@_refusal_rolls_back
 def update_venue(venue_id, values, by_user):
     """Change a venue. A new name or address is a change of place for its coming events."""
     venue = db.session.get(Venue, venue_id)

@@ -1,31 +1,27 @@
 """Resident pages: the catalogue, an event, registering, the registration and cancelling it.
 
 Thin: read the request, call ``catalogue`` or ``registration``, render or redirect.
-Every page checks on the server who may see what.
+Every page checks on the server who may see what (``lookups``: the same checks as the API).
 """
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 
 from ..accessibility import VENUE_FEATURES, feature_label, need_label
-from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
-from ..extensions import db
 from . import event_page, registration
+from .blueprint import bp
 from .catalogue_page import catalogue_results
 from .checkin_tokens import checkin_qr_svg
+from .event_admin import can_manage_event
 from .forms import RegistrationForm
+from .lookups import own_registrations, visible_event, visible_registration
 from .models import (
-    CONFIRMED, PENDING, REJECTED, WAITLISTED, Event, Registration, category_label, event_status_label,
-    registration_status_label,
+    CONFIRMED, PENDING, REJECTED, WAITLISTED, category_label, event_status_label, registration_status_label,
 )
 from ..local_time import moment
 from .when import event_when
-
-bp = Blueprint("events", __name__, template_folder="templates")
 
 
 @bp.context_processor
@@ -40,22 +36,6 @@ def event_helpers():
         "moment": moment,
         "VENUE_FEATURES": VENUE_FEATURES,
     }
-
-
-def load_event(event_id):
-    """The event with its place; drafts only for the organizers who manage them (404 for everyone else)."""
-    return event_page.ensure_visible(event_page.full_event(event_id))
-
-
-def load_registration(registration_id):
-    """A registration for its resident, the event's organizers and admins; 404 for anyone else."""
-    found = db.session.scalar(
-        sa.select(Registration).where(Registration.id == registration_id)
-        .options(joinedload(Registration.event).joinedload(Event.venue), joinedload(Registration.user))
-    )
-    if found is None or not registration.can_see_registration(current_user, found):
-        abort(404)
-    return found
 
 
 # --- the catalogue ----------------------------------------------------------------------
@@ -85,14 +65,14 @@ def event_detail(event_id):
         "events/detail.html", event=event, parts=event_page.event_parts(event), places=places, mine=mine,
         closed=registration.closed_reason(event),
         easy_read_first=bool(current_user.is_authenticated and current_user.prefers_easy_read),
-        can_manage=can_manage_district(current_user, event.district_id),
+        can_manage=can_manage_event(current_user, event),
     )
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id):
-    event = load_event(event_id)
+    event = visible_event(current_user, event_id)
     blocked = registration.closed_reason(event)
     mine = registration.active_registration(event.id, current_user.id)
     if blocked is None and mine is not None:
@@ -147,7 +127,7 @@ def status_sentence(found, position=None):
 @bp.route("/registrations/<int:registration_id>")
 @login_required
 def registration_result(registration_id):
-    found = load_registration(registration_id)
+    found = visible_registration(current_user, registration_id)
     position = registration.waitlist_position(found)
     token = qr = None
     if found.status == CONFIRMED:
@@ -163,7 +143,7 @@ def registration_result(registration_id):
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_registration(registration_id):
-    found = load_registration(registration_id)
+    found = visible_registration(current_user, registration_id)
     is_owner = found.user_id == current_user.id
     if request.method == "POST":
         title = found.event.title
@@ -186,12 +166,7 @@ def cancel_registration(registration_id):
 @bp.route("/my/registrations")
 @login_required
 def my_registrations():
-    rows = list(db.session.scalars(
-        sa.select(Registration).join(Registration.event)
-        .where(Registration.user_id == current_user.id)
-        .options(joinedload(Registration.event).joinedload(Event.venue))
-        .order_by(Event.starts_at, Registration.id)
-    ).unique())
+    rows = own_registrations(current_user)
     now = utcnow()
     upcoming = [r for r in rows if r.event.ends_at >= now]
     past = [r for r in reversed(rows) if r.event.ends_at < now]
@@ -199,8 +174,3 @@ def my_registrations():
         "events/my_registrations.html", upcoming=upcoming, past=past,
         positions=registration.waitlist_positions(rows), can_cancel=registration.can_cancel,
     )
-
-
-# Organizer pages live in their own blueprint (organizer_views.py).
-from .organizer_views import organizer_bp  # noqa: E402
-EXTRA_BLUEPRINTS = (organizer_bp,)

@@ -61,3 +61,39 @@ class OutboxMessage(db.Model):
     dedupe_key = sa.Column(sa.String(120), unique=True)
 
     user = relationship("User")
+
+
+# Who an organizer's announcement goes to.
+AUDIENCE_CONFIRMED, AUDIENCE_WAITLIST, AUDIENCE_VOLUNTEERS = "confirmed", "waitlist", "volunteers"
+AUDIENCES = (AUDIENCE_CONFIRMED, AUDIENCE_WAITLIST, AUDIENCE_VOLUNTEERS)
+ANNOUNCEMENT_KIND = "announcement"
+
+
+class Announcement(db.Model):
+    """An organizer's message to the people of one event, kept with the event: who wrote it, when,
+    to whom and to how many. Each recipient's copy is an outbox message of kind ``announcement``
+    (written in the same transaction), whose ``dedupe_key`` names this announcement."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (
+        sa.CheckConstraint("audience IN ('confirmed', 'waitlist', 'volunteers')", name="known_audience"),
+        sa.CheckConstraint("recipient_count >= 0", name="recipient_count_not_negative"),
+        # The event's announcements, newest first.
+        sa.Index("ix_announcements_event_created", "event_id", "created_at"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    event_id = sa.Column(sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False)
+    author_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
+    audience = sa.Column(sa.String(20), nullable=False)
+    # Only the registrants with this need (a code of accessibility.NEEDS); None for everyone.
+    need = sa.Column(sa.String(40))
+    subject = sa.Column(sa.String(100), nullable=False)
+    body = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    recipient_count = sa.Column(sa.Integer, nullable=False)
+    # The key of the preview the organizer confirmed: pressing "Send" twice sends once.
+    submission_key = sa.Column(sa.String(64), unique=True)
+
+    event = relationship("Event")
+    author = relationship("User")

@@ -3,9 +3,17 @@
 Team leaders manage their own team; organizers the teams and events of the
 districts they manage (city-wide organizers and admins: all). Volunteers see
 their own assignments and nothing else of this domain.
+
+Who counts as a volunteer is decided here only (``is_volunteer``, and ``volunteer_clause``
+for queries): the pages, the API, the calendar feeds and the navigation all ask it.
 """
+import sqlalchemy as sa
+
 from ..auth.accounts import can_manage_district, is_logged_in
-from ..auth.models import ADMIN, ORGANIZER, TEAM_LEADER, VOLUNTEER
+from ..auth.models import ADMIN, ORGANIZER, TEAM_LEADER, VOLUNTEER, RoleGrant, User
+
+# A team leader is a volunteer too: they serve on shifts like the members of their team.
+VOLUNTEER_ROLES = (VOLUNTEER, TEAM_LEADER)
 
 
 def is_staff(user):
@@ -13,7 +21,15 @@ def is_staff(user):
 
 
 def is_volunteer(user):
-    return is_logged_in(user) and user.has_role(VOLUNTEER, TEAM_LEADER)
+    """An active account holding the volunteer or the team-leader role: it may be given shifts,
+    join a team, and has "my assignments" and an assignments feed."""
+    return is_logged_in(user) and user.is_active and user.has_role(*VOLUNTEER_ROLES)
+
+
+def volunteer_clause():
+    """``is_volunteer`` as a condition on ``User`` rows, for queries that pick volunteers."""
+    return sa.and_(User.is_active_account.is_(True),
+                   sa.exists().where(RoleGrant.user_id == User.id, RoleGrant.role.in_(VOLUNTEER_ROLES)))
 
 
 def can_see_team_list(user):

@@ -6,7 +6,8 @@ user row (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers with
 BEGIN IMMEDIATE) before it looks for overlapping live shifts and writes. Every
 path that makes a shift live goes through it.
 
-Services flush and never commit: the caller commits, or rolls back on error.
+Each change is one transaction the service commits, or rolls back when a rule refuses it
+(``transactions.one_transaction``).
 """
 from datetime import timedelta
 
@@ -19,9 +20,10 @@ from ..auth.models import User
 from ..db_types import utcnow
 from ..events.models import CANCELLED as EVENT_CANCELLED, Event
 from ..messages.outbox import queue_message
+from .access import is_volunteer
 from .errors import VolunteerError
 from .models import ACCEPTED, CANCELLED, DECLINED, LIVE_STATUSES, PROPOSED, Assignment, TeamMembership, VolunteerTeam
-from .skills import VOLUNTEER_ROLES
+from .transactions import one_transaction
 
 MAX_SHIFT = timedelta(hours=16)
 # A shift may start before the event (setting up) or end after it (clearing up), by this much at most.
@@ -64,14 +66,6 @@ def assignments_of_volunteer(session, user_id):
         .where(Assignment.volunteer_id == user_id)
         .order_by(Assignment.shift_start.desc(), Assignment.id)
     ).unique())
-
-
-def own_assignment(session, user_id, assignment_id):
-    """The assignment if it belongs to ``user_id``; None otherwise (the caller answers 404)."""
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None or assignment.volunteer_id != user_id:
-        return None
-    return assignment
 
 
 def event_assignments(session, event_id):
@@ -134,14 +128,15 @@ def lock_volunteer(session, user_id):
     session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
 
 
+@one_transaction
 def assign_volunteer(session, event, volunteer, role, shift_start, shift_end, skill=None, by=None):
-    """Propose a shift to a volunteer (not committed). Raises VolunteerError with the field to show it beside."""
+    """Propose a shift to a volunteer. Raises VolunteerError with the field to show it beside."""
     role = (role or "").strip()
     if event.status == EVENT_CANCELLED:
         raise VolunteerError(_l("This event has been cancelled"), code="event_cancelled")
     if volunteer is None:
         raise VolunteerError(_l("There is no account with this mobile number or e-mail address"), "volunteer")
-    if not volunteer.is_active or not volunteer.has_role(*VOLUNTEER_ROLES):
+    if not is_volunteer(volunteer):
         raise VolunteerError(_l("This person is not registered as a volunteer"), "volunteer")
     if not role:
         raise VolunteerError(_l("Enter the volunteer's role, for example “sign-language interpreter”"), "role")
@@ -188,6 +183,7 @@ def assign_volunteer(session, event, volunteer, role, shift_start, shift_end, sk
     return assignment
 
 
+@one_transaction
 def accept_assignment(session, assignment, now=None):
     now = now or utcnow()
     if assignment.status == ACCEPTED:
@@ -202,6 +198,7 @@ def accept_assignment(session, assignment, now=None):
     return assignment
 
 
+@one_transaction
 def decline_assignment(session, assignment, reason, now=None):
     """The volunteer says no: the place is open again and the organizer is told (outbox)."""
     now = now or utcnow()
@@ -238,6 +235,7 @@ def decline_assignment(session, assignment, reason, now=None):
     return assignment
 
 
+@one_transaction
 def cancel_assignment(session, assignment, now=None):
     """The organizer takes a volunteer off an event; the volunteer is told."""
     now = now or utcnow()
@@ -252,6 +250,7 @@ def cancel_assignment(session, assignment, now=None):
     return assignment
 
 
+@one_transaction
 def confirm_served(session, event, served_ids, by=None, now=None):
     """After the shifts: mark exactly ``served_ids`` as served (their shifts become hours), unmark the rest.
 

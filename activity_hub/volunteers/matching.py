@@ -30,6 +30,7 @@ from .coverage import open_slots
 from .errors import VolunteerError
 from .models import LIVE_STATUSES, Assignment, TeamMembership, VolunteerTeam
 from .skills import skills_by_user, volunteers_with_skills
+from .transactions import one_transaction
 
 
 @dataclass
@@ -181,12 +182,13 @@ def suggest_assignments(session, event):
     return result
 
 
+@one_transaction
 def assign_suggested(session, event, picks, by=None):
     """Assign the chosen (volunteer id, skill) pairs on the default shift, all or none.
 
     Each pick is checked again (the skill still valid on the event's day, no overlap:
     ``assign_volunteer`` holds the volunteer's lock); the first problem raises
-    VolunteerError and the caller rolls back.
+    VolunteerError and nothing is assigned (one transaction).
     """
     if not picks:
         raise VolunteerError(_("Choose at least one volunteer"), "picks")

@@ -17,6 +17,7 @@ from ..db_types import utcnow
 from ..local_time import local_today
 from .errors import VolunteerError
 from .models import PROJECT_STAGES, STAGE_CLOSED, STAGE_INCUBATING, STAGE_LAUNCHED, STAGE_PROPOSED, AssistanceProject
+from .transactions import one_transaction
 
 STAGE_DATE_FIELDS = {stage: f"{stage}_on" for stage in PROJECT_STAGES}
 
@@ -83,6 +84,7 @@ def _validate(session, data, project_id=None, today=None):
     return name, organisation, dates
 
 
+@one_transaction
 def save_project(session, data, project=None, today=None):
     """Create (``project`` None) or update a project from a ProjectInput; raises VolunteerError."""
     name, organisation, dates = _validate(session, data, project.id if project else None, today)

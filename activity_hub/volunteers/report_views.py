@@ -1,33 +1,28 @@
 """Organizers' reports: volunteer hours (page, CSV, XLSX) and assistance projects."""
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.accounts import can_manage_district, organizer_scope
+from ..auth.accounts import organizer_scope
 from ..districts import District
 from ..exports import CSV, MIMETYPES, Sheet, csv_bytes, xlsx_bytes
 from ..extensions import db
+from ..lookup_errors import NotFound
 from ..web import download, render_form
-from . import access, hours, projects
-from .errors import VolunteerError
+from . import access, hours, lookups, projects
+from .blueprint import bp
 from .forms import ProjectForm
-from .models import AssistanceProject, VolunteerTeam, project_stage_label
-from .team_views import district_choices_for
-from .views import apply_error, bp, requested_year
+from .models import VolunteerTeam, project_stage_label
+from .view_helpers import district_choices_for, perform, requested_year
 
 EXPORT_KINDS = ("volunteer", "team")
-
-
-def _require_staff():
-    if not access.is_staff(current_user):
-        abort(403)
 
 
 @bp.route("/hours")
 @login_required
 def hours_report():
-    _require_staff()
+    lookups.require_staff(current_user)
     year = requested_year()
     scope = organizer_scope(current_user)
     return render_template(
@@ -40,10 +35,10 @@ def hours_report():
 @bp.route("/hours/export.<fmt>")
 @login_required
 def hours_export(fmt):
-    _require_staff()
+    lookups.require_staff(current_user)
     by = request.args.get("by", "volunteer")
     if fmt not in MIMETYPES or by not in EXPORT_KINDS:
-        abort(404)
+        raise NotFound()
     year = requested_year()
     scope = organizer_scope(current_user)
     rows = hours.hours_by_volunteer(db.session, year, scope) if by == "volunteer" else hours.hours_by_team(
@@ -60,7 +55,7 @@ def hours_export(fmt):
 @bp.route("/projects")
 @login_required
 def projects_list():
-    _require_staff()
+    lookups.require_staff(current_user)
     return render_template(
         "volunteers/projects.html", projects=projects.list_projects(db.session), stage_label=project_stage_label,
         can_edit=lambda project: access.can_edit_project(current_user, project),
@@ -89,10 +84,9 @@ def _project_form(project=None):
 def _project_input(form):
     team = db.session.get(VolunteerTeam, int(form.team.data)) if form.team.data else None
     district = db.session.get(District, int(form.district.data)) if form.district.data else None
-    if team is not None and not can_manage_district(current_user, team.district_id):
-        abort(403)
-    if not can_manage_district(current_user, district.id if district is not None else None):
-        abort(403)  # only city-wide staff may leave a project without a district
+    if team is not None:
+        lookups.require_managed_district(current_user, team.district_id)
+    lookups.require_managed_district(current_user, district.id if district is not None else None)  # None: city-wide staff only
     return projects.ProjectInput(
         name=form.name.data, description=form.description.data, stage=form.stage.data, team=team,
         organisation=form.organisation.data, district_id=district.id if district else None,
@@ -105,14 +99,9 @@ def _project_page(project=None):
     """The form to create (``project`` None) or edit a project, and saving it."""
     form = _project_form(project)
     if form.validate_on_submit():
-        try:
-            name = projects.save_project(db.session, _project_input(form), project=project).name
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            flash(_("The project “%(name)s” has been saved.", name=name), "success")
+        done, saved = perform(form, projects.save_project, db.session, _project_input(form), project=project)
+        if done:
+            flash(_("The project “%(name)s” has been saved.", name=saved.name), "success")
             return redirect(url_for("volunteers.projects_list"))
     return render_form("volunteers/project_form.html", form, project=project)
 
@@ -120,16 +109,11 @@ def _project_page(project=None):
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
 def project_new():
-    _require_staff()
+    lookups.require_staff(current_user)
     return _project_page()
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def project_edit(project_id):
-    project = db.session.get(AssistanceProject, project_id)
-    if project is None:
-        abort(404)
-    if not access.can_edit_project(current_user, project):
-        abort(403)
-    return _project_page(project)
+    return _project_page(lookups.editable_project(current_user, project_id))

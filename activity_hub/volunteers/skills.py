@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..accessibility import VOLUNTEER_SKILL_CODES
-from ..auth.models import TEAM_LEADER, VOLUNTEER, RoleGrant, User
+from ..auth.models import User
+from .access import volunteer_clause
 from .errors import VolunteerError
 from .models import Qualification, VolunteerSkill
+from .transactions import one_transaction
 
 QUALIFICATION_REQUIRED = frozenset({"sign_language", "first_aid"})
-VOLUNTEER_ROLES = (VOLUNTEER, TEAM_LEADER)
 
 
 def effective_skills(declared, qualifications, on_day):
@@ -56,7 +57,6 @@ def volunteers_with_skills(session, skills, on_day):
     skills = set(skills)
     if not skills:
         return {}
-    is_volunteer = sa.exists().where(RoleGrant.user_id == User.id, RoleGrant.role.in_(VOLUNTEER_ROLES))
     declared = (
         sa.select(VolunteerSkill.user_id)
         .where(VolunteerSkill.code.in_(skills - QUALIFICATION_REQUIRED))
@@ -66,7 +66,7 @@ def volunteers_with_skills(session, skills, on_day):
     )
     user_ids = list(session.scalars(
         sa.select(User.id).where(
-            User.is_active_account.is_(True), is_volunteer,
+            volunteer_clause(),
             sa.or_(User.id.in_(declared), User.id.in_(qualified)),
         )
     ))
@@ -78,6 +78,7 @@ def volunteers_with_skills(session, skills, on_day):
     return result
 
 
+@one_transaction
 def set_declared_skills(session, user_id, codes):
     """Replace a volunteer's declared skills with ``codes`` (known codes only)."""
     wanted = {code for code in codes or () if code in VOLUNTEER_SKILL_CODES}
@@ -92,6 +93,7 @@ def set_declared_skills(session, user_id, codes):
     session.flush()
 
 
+@one_transaction
 def add_qualification(session, user_id, skill, title, expires_on, issued_on=None):
     title = (title or "").strip()
     if skill not in VOLUNTEER_SKILL_CODES:

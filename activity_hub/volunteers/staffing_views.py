@@ -2,7 +2,7 @@
 import re
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -14,30 +14,21 @@ from ..events.event_admin import managed_events_query
 from ..events.models import CANCELLED as EVENT_CANCELLED, Event
 from ..extensions import db
 from ..web import render_form
-from . import access, assignments as service, matching
+from . import assignments as service, lookups, matching
+from .blueprint import bp
 from .coverage import event_coverage, staffing_overview
-from .errors import VolunteerError
 from .forms import AssignForm, ConfirmForm, ServedForm, SuggestionsForm
-from .models import Assignment
 from .training import TRAINING
-from .views import apply_error, bp, event_or_404
+from .view_helpers import perform
 
 PICK_RE = re.compile(r"^(\d+):([a-z_]+)$")
 LIST_LIMIT = 100
 
 
-def staffed_event(event_id):
-    event = event_or_404(event_id)
-    if not access.can_staff_event(current_user, event):
-        abort(403)
-    return event
-
-
 @bp.route("/events")
 @login_required
 def staffing_events():
-    if not access.is_staff(current_user):
-        abort(403)
+    lookups.require_staff(current_user)
     now = utcnow()
     query = (managed_events_query(current_user).options(joinedload(Event.venue), joinedload(Event.district))
              .where(Event.ends_at >= now - timedelta(days=14), Event.status != EVENT_CANCELLED,
@@ -51,7 +42,7 @@ def staffing_events():
 @bp.route("/events/<int:event_id>")
 @login_required
 def event_staffing(event_id):
-    event = staffed_event(event_id)
+    event = lookups.staffable_event(current_user, event_id)
     now = utcnow()
     assignments = service.event_assignments(db.session, event.id)
     return render_template(
@@ -63,23 +54,17 @@ def event_staffing(event_id):
 @bp.route("/events/<int:event_id>/assign", methods=["GET", "POST"])
 @login_required
 def assign(event_id):
-    event = staffed_event(event_id)
+    event = lookups.staffable_event(current_user, event_id)
     start, end = service.default_shift(event)
     form = AssignForm(data={"shift_start": start, "shift_end": end})
     if form.validate_on_submit():
-        try:
-            assignment = service.assign_volunteer(
-                db.session, event, find_user_by_login(form.volunteer.data), form.role.data,
-                form.shift_start.data, form.shift_end.data, skill=form.skill.data or None, by=current_user,
-            )
-            name = assignment.volunteer.display_name
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            event = staffed_event(event_id)
-            apply_error(form, error)
-        else:
-            flash(_("%(name)s has been asked to help. They will see it under “My assignments”.", name=name), "success")
+        done, assignment = perform(
+            form, service.assign_volunteer, db.session, event, find_user_by_login(form.volunteer.data),
+            form.role.data, form.shift_start.data, form.shift_end.data, skill=form.skill.data or None, by=current_user,
+        )
+        if done:
+            flash(_("%(name)s has been asked to help. They will see it under “My assignments”.",
+                    name=assignment.volunteer.display_name), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
     return render_form("volunteers/assign.html", form, event=event)
 
@@ -87,7 +72,7 @@ def assign(event_id):
 @bp.route("/events/<int:event_id>/suggestions", methods=["GET", "POST"])
 @login_required
 def suggestions(event_id):
-    event = staffed_event(event_id)
+    event = lookups.staffable_event(current_user, event_id)
     form = SuggestionsForm()
     result = matching.suggest_assignments(db.session, event)
     choices = [(f"{s.volunteer_id}:{s.skill}", s.volunteer.display_name) for s in result.suggestions]
@@ -97,45 +82,25 @@ def suggestions(event_id):
         form.picks.data = [value for value, _label in choices]
     if form.validate_on_submit():
         picks = [(int(m.group(1)), m.group(2)) for m in map(PICK_RE.match, form.picks.data)]
-        try:
-            created = matching.assign_suggested(db.session, event, picks, by=current_user)
-            count = len(created)
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            event = staffed_event(event_id)
-            result = matching.suggest_assignments(db.session, event)
-            apply_error(form, error)
-        else:
-            flash(_("%(count)s volunteers have been asked to help.", count=count), "success")
+        done, created = perform(form, matching.assign_suggested, db.session, event, picks, by=current_user)
+        if done:
+            flash(_("%(count)s volunteers have been asked to help.", count=len(created)), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
+        # Shown again with the refusal: the rollback expired what was loaded.
+        result = matching.suggest_assignments(db.session, event)
     return render_form("volunteers/suggestions.html", form, event=event, result=result, skill_label=skill_label)
-
-
-def _event_assignment(event, assignment_id):
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.event_id != event.id:
-        abort(404)
-    return assignment
 
 
 @bp.route("/events/<int:event_id>/assignments/<int:assignment_id>/cancel", methods=["GET", "POST"])
 @login_required
 def assignment_cancel(event_id, assignment_id):
-    event = staffed_event(event_id)
-    assignment = _event_assignment(event, assignment_id)
+    event = lookups.staffable_event(current_user, event_id)
+    assignment = lookups.event_assignment(event, assignment_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         name = assignment.volunteer.display_name
-        try:
-            service.cancel_assignment(db.session, assignment)
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            event = staffed_event(event_id)
-            assignment = _event_assignment(event, assignment_id)
-            apply_error(form, error)
-        else:
+        done, _cancelled = perform(form, service.cancel_assignment, db.session, assignment)
+        if done:
             flash(_("%(name)s is no longer on this event's team and has been told.", name=name), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
     return render_form("volunteers/assignment_cancel.html", form, event=event, assignment=assignment)
@@ -144,23 +109,18 @@ def assignment_cancel(event_id, assignment_id):
 @bp.route("/events/<int:event_id>/served", methods=["GET", "POST"])
 @login_required
 def served(event_id):
-    event = staffed_event(event_id)
+    event = lookups.staffable_event(current_user, event_id)
     now = utcnow()
     started = [a for a in service.event_assignments(db.session, event.id) if a.is_live and a.shift_start <= now]
     form = ServedForm(data={"served": [str(a.id) for a in started if a.served_confirmed]})
     form.served.choices = [(str(a.id), a.volunteer.display_name) for a in started]
     if form.validate_on_submit():
-        try:
-            confirmed, unconfirmed = service.confirm_served(
-                db.session, event, [int(v) for v in form.served.data], by=current_user)
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            event = staffed_event(event_id)
-            started = [a for a in service.event_assignments(db.session, event.id) if a.is_live and a.shift_start <= now]
-            apply_error(form, error)
-        else:
+        done, counts = perform(form, service.confirm_served, db.session, event, [int(v) for v in form.served.data],
+                               by=current_user)
+        if done:
             flash(_("Saved: %(confirmed)s confirmed, %(unconfirmed)s no longer confirmed.",
-                    confirmed=confirmed, unconfirmed=unconfirmed), "success")
+                    confirmed=counts[0], unconfirmed=counts[1]), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
+        # Shown again with the refusal: the rollback expired what was loaded.
+        started = [a for a in service.event_assignments(db.session, event.id) if a.is_live and a.shift_start <= now]
     return render_form("volunteers/served.html", form, event=event, started=started)

@@ -13,9 +13,11 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import TEAM_LEADER, User
 from ..districts import District
 from ..local_time import year_bounds
+from .access import is_volunteer
 from .errors import VolunteerError
-from .models import Qualification, TeamMembership, TrainingAttendance, VolunteerTeam
-from .skills import VOLUNTEER_ROLES, set_declared_skills, skills_by_user
+from .models import TeamMembership, TrainingAttendance, VolunteerTeam
+from .skills import set_declared_skills, skills_by_user
+from .transactions import one_transaction
 
 NAME_MAX = 120
 NOTES_MAX = 500
@@ -57,6 +59,7 @@ def _check_leader(leader):
                              "leader")
 
 
+@one_transaction
 def create_team(session, name, district, leader):
     name = _clean_name(session, name)
     if district is None:
@@ -70,6 +73,7 @@ def create_team(session, name, district, leader):
     return team
 
 
+@one_transaction
 def update_team(session, team, name, district, leader):
     name = _clean_name(session, name, team.id)
     if district is None:
@@ -100,10 +104,11 @@ def _clean_notes(notes):
     return notes
 
 
+@one_transaction
 def add_member(session, team, user, availability_notes="", skills=()):
     if user is None:
         raise VolunteerError(_l("There is no account with this mobile number or e-mail address"), "login")
-    if not user.is_active or not user.has_role(*VOLUNTEER_ROLES):
+    if not is_volunteer(user):
         raise VolunteerError(_l("This person is not registered as a volunteer. An administrator can give them the "
                                 "volunteer role."), "login")
     if membership_of(session, team.id, user.id) is not None:
@@ -116,6 +121,7 @@ def add_member(session, team, user, availability_notes="", skills=()):
     return membership
 
 
+@one_transaction
 def update_member(session, membership, availability_notes, skills):
     membership.availability_notes = _clean_notes(availability_notes)
     set_declared_skills(session, membership.user_id, skills)
@@ -123,6 +129,7 @@ def update_member(session, membership, availability_notes, skills):
     return membership
 
 
+@one_transaction
 def remove_member(session, team, membership):
     if membership.user_id == team.leader_id:
         raise VolunteerError(_l("The leader cannot be removed. Choose another leader first."))
@@ -130,16 +137,10 @@ def remove_member(session, team, membership):
     session.flush()
 
 
+@one_transaction
 def remove_qualification(session, qualification):
     session.delete(qualification)
     session.flush()
-
-
-def qualification_of(session, user_id, qualification_id):
-    qualification = session.get(Qualification, qualification_id)
-    if qualification is None or qualification.user_id != user_id:
-        return None
-    return qualification
 
 
 @dataclass

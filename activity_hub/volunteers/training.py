@@ -19,6 +19,7 @@ from ..events.models import CANCELLED as EVENT_CANCELLED, Event
 from ..local_time import year_bounds
 from .errors import VolunteerError
 from .models import TeamMembership, TeamTrainingCompletion, TrainingAttendance, TrainingEnrolment, VolunteerTeam
+from .transactions import one_transaction
 
 TRAINING = "training"
 # The 2021 plan trains 30 teams a year; the dashboard issue will make targets data.
@@ -130,6 +131,7 @@ def training_events(session, upcoming_from=None, year=None):
     return list(session.scalars(query).unique())
 
 
+@one_transaction
 def enrol_team(session, team, event, by=None, now=None):
     now = now or utcnow()
     if event is None or event.category != TRAINING:
@@ -176,6 +178,7 @@ def attendance_roster(session, event):
     return [(team, by_team[team.id]) for team in teams], attended
 
 
+@one_transaction
 def record_attendance(session, event, attended_user_ids, by=None, now=None):
     """Set exactly who attended ``event`` among the members of its enrolled teams."""
     now = now or utcnow()
@@ -198,6 +201,7 @@ def record_attendance(session, event, attended_user_ids, by=None, now=None):
     return len(wanted)
 
 
+@one_transaction
 def mark_trained(session, team, year, by=None):
     exists = session.scalar(sa.select(TeamTrainingCompletion).where(
         TeamTrainingCompletion.team_id == team.id, TeamTrainingCompletion.year == year))
@@ -209,6 +213,7 @@ def mark_trained(session, team, year, by=None):
     return completion
 
 
+@one_transaction
 def unmark_trained(session, team, year):
     completion = session.scalar(sa.select(TeamTrainingCompletion).where(
         TeamTrainingCompletion.team_id == team.id, TeamTrainingCompletion.year == year))

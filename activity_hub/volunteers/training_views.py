@@ -1,5 +1,5 @@
 """Training: enrolling a team, recording attendance, marking a team trained for a year."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,18 +7,18 @@ from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
 from ..extensions import db
 from ..local_time import current_year, moment
+from ..lookup_errors import NotFound
 from ..web import render_form
-from . import access, training
-from .errors import VolunteerError
+from . import lookups, training
+from .blueprint import bp
 from .forms import AttendanceForm, ConfirmForm, EnrolForm
-from .team_views import managed_team, team_or_404
-from .views import apply_error, bp, event_or_404, requested_year
+from .view_helpers import perform, requested_year
 
 
 @bp.route("/teams/<int:team_id>/training/enrol", methods=["GET", "POST"])
 @login_required
 def training_enrol(team_id):
-    team = managed_team(team_id)
+    team = lookups.manageable_team(current_user, team_id)
     enrolled = {e.event_id for e in training.team_enrolments(db.session, team.id)}
     sessions = [e for e in training.training_events(db.session, upcoming_from=utcnow()) if e.id not in enrolled]
     form = EnrolForm()
@@ -26,15 +26,9 @@ def training_enrol(team_id):
         (str(e.id), f"{e.title} – {moment(e.starts_at)}") for e in sessions
     ]
     if form.validate_on_submit():
-        event = event_or_404(int(form.event.data))
-        try:
-            training.enrol_team(db.session, team, event, by=current_user)
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            team = managed_team(team_id)
-            apply_error(form, error)
-        else:
+        event = lookups.existing_event(int(form.event.data))
+        done, _enrolment = perform(form, training.enrol_team, db.session, team, event, by=current_user)
+        if done:
             flash(_("The team is enrolled in “%(event)s”.", event=event.title), "success")
             return redirect(url_for("volunteers.team_detail", team_id=team.id))
     return render_form("volunteers/training_enrol.html", form, team=team, sessions=sessions)
@@ -43,11 +37,9 @@ def training_enrol(team_id):
 @bp.route("/teams/<int:team_id>/training/<int:year>/complete", methods=["GET", "POST"])
 @login_required
 def training_complete(team_id, year):
-    team = team_or_404(team_id)
-    if not access.can_run_team(current_user, team):
-        abort(403)
+    team = lookups.runnable_team(current_user, team_id)
     if not 2000 <= year <= 2100:
-        abort(404)
+        raise NotFound()
     state = training.training_states(db.session, year, [team.id])[team.id]
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -57,7 +49,6 @@ def training_complete(team_id, year):
         else:
             training.mark_trained(db.session, team, year, by=current_user)
             message = _("“%(name)s” is counted as trained in %(year)s.", name=team.name, year=year)
-        db.session.commit()
         flash(message, "success")
         return redirect(url_for("volunteers.team_detail", team_id=team.id, year=year if year != current_year() else None))
     return render_form("volunteers/training_complete.html", form, team=team, year=year, state=state,
@@ -67,8 +58,7 @@ def training_complete(team_id, year):
 @bp.route("/training")
 @login_required
 def training_sessions():
-    if not access.is_staff(current_user):
-        abort(403)
+    lookups.require_staff(current_user)
     year = requested_year()
     sessions = [e for e in training.training_events(db.session, year=year)
                 if can_manage_district(current_user, e.district_id)]
@@ -80,26 +70,17 @@ def training_sessions():
 @login_required
 def training_attendance(session_id):
     """Who attended a training session (an event of category ``training``)."""
-    event = event_or_404(session_id)
-    if event.category != training.TRAINING:
-        abort(404)
-    if not access.can_staff_event(current_user, event):
-        abort(403)
+    event = lookups.training_session(current_user, session_id)
     roster, attended = training.attendance_roster(db.session, event)
     form = AttendanceForm(data={"attended": [str(user_id) for user_id in attended]})
     form.attended.choices = [(str(m.user_id), m.user.display_name) for _team, members in roster for m in members]
     if form.validate_on_submit():
-        try:
-            count = training.record_attendance(db.session, event, [int(v) for v in form.attended.data],
-                                               by=current_user)
-            db.session.commit()
-        except VolunteerError as error:
-            db.session.rollback()
-            event = event_or_404(session_id)
-            roster, _attended = training.attendance_roster(db.session, event)
-            apply_error(form, error)
-        else:
+        done, count = perform(form, training.record_attendance, db.session, event,
+                              [int(v) for v in form.attended.data], by=current_user)
+        if done:
             flash(_("Attendance saved: %(count)s members attended.", count=count), "success")
             return redirect(url_for("volunteers.training_attendance", session_id=event.id))
+        # Shown again with the refusal: the rollback expired what was loaded.
+        roster, _attended = training.attendance_roster(db.session, event)
     return render_form("volunteers/training_attendance.html", form, event=event, roster=roster,
                        started=event.starts_at <= utcnow())

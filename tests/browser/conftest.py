@@ -232,6 +232,7 @@ def _seed_optional_domains(seeded, district, organizer, leader, volunteer, resid
                         measure="culture_sports_events_held", source="武残联〔2021〕6号")
     db.session.add(target)
     token, _plain = create_token(resident, "读屏手机")
+    _seed_messages(open_event, organizer, resident)
     inbox = _seed_inbox(resident, open_event)
     db.session.commit()
     arguments.update({
@@ -269,6 +270,19 @@ def _seed_inbox(resident, event):
     read.read_at = utcnow()
     db.session.flush()
     return about_event, read
+
+
+def _seed_messages(event, organizer, resident):
+    """An announcement kept with the event, and one delivered and one failed message of it, so the
+    staff's message pages show their tables."""
+    from activity_hub.messages.models import Announcement, OutboxMessage
+
+    db.session.add(Announcement(event_id=event.id, author_id=organizer.id, audience="confirmed",
+                                subject="入口改在东门", body="请从东门无障碍坡道进入。", recipient_count=2))
+    for status, error in (("sent", None), ("failed", "该手机号码不存在")):
+        db.session.add(OutboxMessage(user_id=resident.id, kind="announcement", channel="sms", recipient=resident.phone,
+                                     locale="zh_CN", subject="入口改在东门", body="请从东门无障碍坡道进入。",
+                                     status=status, event_id=event.id, last_error=error))
 
 
 @pytest.fixture(scope="package")
