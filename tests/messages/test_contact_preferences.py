@@ -138,3 +138,28 @@ def test_the_settings_are_linked_from_the_inbox_and_the_account_page(client, bot
     login(client, both)
     assert 'href="/me/messages/settings"' in text(client.get("/me/messages"))
     assert 'href="/me/messages/settings"' in text(client.get("/account"))
+
+
+def test_the_reminders_chosen_decide_which_reminders_are_written(app, client, both, make_user, make_event):
+    from datetime import timedelta
+
+    from activity_hub.events.registration import register
+    from activity_hub.messages.reminders import queue_due_reminders
+
+    neighbour = make_user()
+    event_id = make_event(starts_in=timedelta(hours=20))
+    with app.app_context():
+        for user_id in (both, neighbour):
+            register(event_id, db.session.get(User, user_id), consent=True)
+    login(client, both)
+    client.post("/me/messages/settings", data={"channel": "automatic", "reminders": ["two_hours_before"]})
+
+    def reminded():
+        with app.app_context():
+            queue_due_reminders()
+            return set(db.session.scalars(sa.select(OutboxMessage.user_id)
+                                          .where(OutboxMessage.kind == "event_reminder")))
+
+    assert reminded() == {neighbour}  # the day-before reminder was switched off
+    client.post("/me/messages/settings", data={"channel": "automatic", "reminders": ["day_before"]})
+    assert reminded() == {neighbour, both}
