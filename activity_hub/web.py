@@ -16,6 +16,7 @@ from .volunteers.access import is_volunteer
 NAV_ITEMS = [
     ("events.catalogue", _l("Events"), "anyone"),
     ("events.my_registrations", _l("My registrations"), "user"),
+    ("messages.inbox", _l("My messages"), "user"),
     ("volunteers.my_assignments", _l("My assignments"), is_volunteer),
     ("calendar.my_feeds", _l("Calendar feeds"), "user"),
     ("organize.events", _l("Manage events"), {"organizer", "admin"}),
@@ -44,6 +45,9 @@ def page_path(endpoint):
 
 
 def visible_nav_items():
+    # A domain may word its entry for the logged-in person (e.g. the inbox's unread count):
+    # app.extensions["nav_labels"][endpoint] = function(label) -> label.
+    labellers = current_app.extensions.get("nav_labels", {})
     items = []
     for endpoint, label, audience in NAV_ITEMS:
         if endpoint not in current_app.view_functions:
@@ -56,6 +60,8 @@ def visible_nav_items():
             continue
         if callable(audience) and not audience(current_user):
             continue
+        if endpoint in labellers and current_user.is_authenticated:
+            label = labellers[endpoint](label)
         items.append({"url": page_path(endpoint), "label": label, "current": request.endpoint == endpoint})
     return items
 

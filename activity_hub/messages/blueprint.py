@@ -11,6 +11,7 @@ VIEW_MODULES = (
     "announcement_views",
     "delivery_views",
     "dev_views",
+    "inbox_views",
 )
 
 for _name in VIEW_MODULES:

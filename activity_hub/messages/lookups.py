@@ -1,6 +1,7 @@
 """Load what the staff's message pages act on, and check who may: the event's organizers (of its
 district, or city-wide) and administrators for an event's announcements and delivery; only
-administrators for the whole queue. Refusals are ``lookup_errors`` (the app answers them as the
+administrators for the whole queue; a person's own messages for their inbox (to anyone else a message
+does not exist, so ids cannot be probed for other people's messages). Refusals are ``lookup_errors`` (the app answers them as the
 error page or the API's JSON error)."""
 import sqlalchemy as sa
 
@@ -46,3 +47,18 @@ def ensure_queue_admin(user):
     """The whole queue (every person's messages) is for administrators only."""
     if not _logged_in(user) or not user.is_admin:
         raise Forbidden()
+
+
+# The largest id an INTEGER column holds; a larger number in an address is simply not found
+# (PostgreSQL would refuse to compare it with the column).
+LARGEST_ID = 2**31 - 1
+
+
+def own_message(user, message_id):
+    """The message ``message_id`` if it was written to ``user``; ``NotFound`` otherwise."""
+    if not 0 < message_id <= LARGEST_ID:
+        raise NotFound()
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.user_id != user.id:
+        raise NotFound()
+    return message

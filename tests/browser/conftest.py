@@ -233,6 +233,7 @@ def _seed_optional_domains(seeded, district, organizer, leader, volunteer, resid
     db.session.add(target)
     token, _plain = create_token(resident, "读屏手机")
     _seed_messages(open_event, organizer, resident)
+    inbox = _seed_inbox(resident, open_event)
     db.session.commit()
     arguments.update({
         "secret": [issue_feed_link(resident.id, "registrations"), issue_feed_link(volunteer.id, "assignments")],
@@ -250,7 +251,25 @@ def _seed_optional_domains(seeded, district, organizer, leader, volunteer, resid
         "target_id": [target.id],
         "table_key": ["all"],
         "fmt": ["csv", "xlsx"],
+        "message_id": [message.id for message in inbox],
     })
+
+
+def _seed_inbox(resident, event):
+    """The resident's inbox: an unread message about an event (with a long link, as SMS carry) and a
+    read one without an event."""
+    from activity_hub.db_types import utcnow
+    from activity_hub.messages.outbox import queue_message
+
+    about_event = queue_message(resident, "registration_confirmed", lambda: (
+        f"报名成功：{event.title}",
+        f"您好，您已报名“{event.title}”。\n入口：主楼南侧平层入口\n\n"
+        "详情请看：http://127.0.0.1/me/messages/and-a-rather-long-address-that-must-wrap-on-small-screens",
+    ), event=event)
+    read = queue_message(resident, "announcement", lambda: ("本周活动安排", "本周六上午有无障碍电影放映。"))
+    read.read_at = utcnow()
+    db.session.flush()
+    return about_event, read
 
 
 def _seed_messages(event, organizer, resident):
