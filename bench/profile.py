@@ -26,11 +26,13 @@ def main(argv=None):
     from pyinstrument import Profiler
 
     from activity_hub import create_app
+
+    from .prepare import bench_app_overrides
     from activity_hub.auth.models import User
     from activity_hub.extensions import db
 
     app = create_app("production", SQLALCHEMY_DATABASE_URI=options.database_url, SECRET_KEY=secrets.token_urlsafe(48),
-                     SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False)
+                     SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False, **bench_app_overrides())
     client = app.test_client()
     headers = dict(h.split(": ", 1) for h in options.header)
     if options.login:
