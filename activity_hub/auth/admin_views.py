@@ -32,7 +32,7 @@ def _grant_form(formdata=None):
 def _render_user(user, form, status=200):
     grants = sorted(user.role_grants, key=lambda grant: ROLES.index(grant.role))
     return render_template("auth/admin/user.html", user=user, grants=grants, form=form,
-                           invitation_form=ConfirmForm(), scope_label=roles.grant_scope_label), status
+                           scope_label=roles.grant_scope_label), status
 
 
 @bp.route("/admin/users")
