@@ -189,3 +189,13 @@ def test_logging_in_to_an_unknown_account_hashes_a_dummy_password(app, client, m
     known = client.post("/login", data={"login": "13800000015", "password": "some guess 1"})
     assert unknown.status_code == known.status_code == 400
     assert verified == ["some guess 1", "some guess 1"]  # one argon2 verification each
+
+
+def test_spent_and_expired_codes_are_cleared_when_a_new_one_is_made(app, client, make_user, monkeypatch):
+    make_user(login="13800000017")
+    client.post("/login/code", data={"login": "13800000017"})
+    client.post("/login/code/enter", data={"login": "13800000017", "code": sent_code(app, "13800000017")})
+    move_clock(monkeypatch, timedelta(minutes=2))
+    app.test_client().post("/login/code", data={"login": "13800000017"})
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(LoginCode.id))) == 1

@@ -122,6 +122,9 @@ def issue_code(user, parsed_login, purpose):
     """Make a code for ``user`` and queue its message to ``parsed_login`` (``normalise_login``'s
     (kind, value)), with no limits checked: for ``request_code`` and sign-up. Not committed."""
     now = utcnow()
+    # Only the newest code counts: the account's spent and expired ones are of no more use.
+    db.session.execute(sa.delete(LoginCode).where(
+        LoginCode.user_id == user.id, sa.or_(LoginCode.expires_at < now, LoginCode.used_at.is_not(None))))
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
     db.session.add(LoginCode(user_id=user.id, purpose=purpose, code_hash=_digest(user.id, code), created_at=now,
                              expires_at=now + timedelta(minutes=CODE_MINUTES), attempts=0))
