@@ -200,3 +200,22 @@ def recorded_statements(app, parameters=False, transaction_control=True, commits
         sa.event.remove(engine, "before_cursor_execute", listener)
         if commits:
             sa.event.remove(engine, "commit", committed)
+
+
+def messages_to(app, recipient, kind=None):
+    """The outbox messages to one phone number or e-mail address, oldest first: (kind, subject, body)."""
+    from activity_hub.messages.models import OutboxMessage
+
+    with app.app_context():
+        query = sa.select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)
+        if kind is not None:
+            query = query.where(OutboxMessage.kind == kind)
+        return [(message.kind, message.subject, message.body) for message in db.session.scalars(query)]
+
+
+def sent_code(app, recipient):
+    """The 6-digit code in the newest code message to ``recipient`` (None if none was sent)."""
+    import re
+
+    sent = messages_to(app, recipient, "login_code")
+    return re.search(r"\b(\d{6})\b", sent[-1][1]).group(1) if sent else None

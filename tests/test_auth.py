@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from activity_hub.auth.models import User
 from activity_hub.extensions import db
-from tests.conftest import login
+from tests.conftest import login, messages_to, sent_code
 
 PASSWORD = "correct horse 1"
 
@@ -35,12 +35,16 @@ def page_text(response):
     return response.get_data(as_text=True)
 
 
-def test_sign_up_with_a_mobile_number_logs_in_and_keeps_the_account(app, client):
+def test_sign_up_with_a_mobile_number_keeps_the_account_and_logs_in_with_the_code_sent(app, client):
     response = client.post("/signup", data={
         "login": "138 0013 8000", "display_name": "张敏", "password": PASSWORD, "confirm": PASSWORD, "district": "",
     })
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/account")
+    assert response.headers["Location"].endswith("/login/code/enter")
+    page = page_text(client.get("/login/code/enter"))
+    assert "13800138000" in page or "138 0013 8000" in page
+    response = client.post("/login/code/enter", data={"login": "13800138000", "code": sent_code(app, "13800138000")})
+    assert response.status_code == 302
     user = get_user(app, phone="13800138000")
     assert user is not None and user.display_name == "张敏"
     assert user.password_hash.startswith("$argon2")
@@ -63,14 +67,24 @@ def test_sign_up_with_an_email_address_and_a_district(app, client):
     assert user.phone is None and user.district_id == hongshan
 
 
-def test_sign_up_refuses_an_existing_number(app, client, make_user):
+def test_sign_up_with_an_existing_number_reads_the_same_and_tells_the_owner(app, client, make_user):
     make_user(login="13800138001")
-    response = client.post("/signup", data={
-        "login": "13800138001", "display_name": "又一个", "password": PASSWORD, "confirm": PASSWORD, "district": "",
-    })
-    assert response.status_code == 400
-    assert "already exists" in page_text(response) or "已" in page_text(response)
-    assert user_count(app) == 1
+    data = {"login": "13800138001", "display_name": "又一个", "password": PASSWORD, "confirm": PASSWORD, "district": ""}
+    taken = client.post("/signup", data=data)
+    taken_page = page_text(client.get("/login/code/enter"))
+    fresh_client = app.test_client()
+    fresh = fresh_client.post("/signup", data={**data, "login": "13800138091"})
+    fresh_page = page_text(fresh_client.get("/login/code/enter"))
+    assert (taken.status_code, taken.headers["Location"]) == (fresh.status_code, fresh.headers["Location"]) == (
+        302, "/login/code/enter")
+    assert taken_page.replace("13800138001", "N") == fresh_page.replace("13800138091", "N")
+    assert "already" not in taken_page and "已存在" not in taken_page
+    assert user_count(app) == 2
+    # The owner hears of it, and is sent no code: the stranger cannot get in.
+    assert [kind for kind, _subject, _body in messages_to(app, "13800138001")] == ["signup_attempt_on_existing"]
+    # A stranger repeating it does not flood the owner.
+    client.post("/signup", data=data)
+    assert len(messages_to(app, "13800138001")) == 1
 
 
 def test_sign_up_page_remembers_the_chosen_language_on_the_new_account(app, client):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from ..auth import accounts, login_limits
-from ..auth.models import User
+from ..auth.models import CODE_PURPOSES, User
 from ..db_types import utcnow
 from ..extensions import db
 from .models import ApiToken
@@ -149,10 +149,23 @@ def token_for_password(login, password, name, address):
         raise TokenError("too_many_attempts", _l(
             "Too many failed attempts. For your safety, logging in is paused for 15 minutes."
         ))
-    user = accounts.find_user_by_login(login)
-    if user is None or not user.is_active or not accounts.verify_password(user, password):
+    # authenticate() hashes a dummy password for an unknown login: the answer takes as long.
+    user = accounts.authenticate(login, password)
+    if user is None:
         db.session.rollback()
         login_limits.record_failure(account_key, address)
         raise TokenError("invalid_credentials", _l("The mobile number, e-mail address or password is not right"))
     login_limits.clear_failures(account_key)
+    return create_token(user, name)
+
+
+def token_for_code(login, code, name, address):
+    """Exchange a login and a code sent by ``POST /auth/code`` for a token, under the same limits
+    (``auth.login_codes``). Commits. Raises TokenError("too_many_attempts" | "invalid_code")."""
+    from ..auth import login_codes
+
+    try:
+        user = login_codes.log_in_with_code(login, code, address, purposes=CODE_PURPOSES)
+    except login_codes.CodeRefused as refused:
+        raise TokenError(refused.code, refused.message) from None
     return create_token(user, name)

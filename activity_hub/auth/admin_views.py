@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..districts import District, district_choices
 from ..extensions import db
-from . import roles, user_directory
+from . import invitations, roles, user_directory
 from .accounts import AccountError
 from .blueprint import bp
 from .forms import ConfirmForm, GrantRoleForm, UserSearchForm
@@ -100,3 +100,17 @@ def admin_withdraw_role(user_id, role):
     grant = next(grant for grant in user.role_grants if grant.role == role)
     return render_template("auth/admin/withdraw_role.html", user=user, role=role, form=form, problem=problem,
                            scope=roles.grant_scope_label(grant)), status
+
+
+@bp.route("/admin/users/<int:user_id>/invitation", methods=["POST"])
+@roles_required("admin")
+def admin_send_invitation(user_id):
+    """Send the invitation to set a password again (a fresh link, good for 7 days)."""
+    user = user_for_admin(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _render_user(user, _grant_form(), 400)
+    invitations.send_again(user)
+    flash(_("An invitation to choose a password has been sent to %(name)s. The link in it works for 7 days.",
+            name=user.display_name), "success")
+    return redirect(url_for("auth.admin_user", user_id=user.id))

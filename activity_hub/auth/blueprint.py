@@ -14,6 +14,7 @@ EXTRA_BLUEPRINTS = (display_bp,)
 VIEW_MODULES = (
     "views",
     "admin_views",
+    "code_views",
 )
 
 for _name in VIEW_MODULES:

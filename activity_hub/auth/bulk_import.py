@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 from ..districts import District
 from ..extensions import db
-from . import accounts
-from .forms import PASSWORD_MAX, PASSWORD_MIN
+from . import accounts, invitations, password_policy
 from .models import DISTRICT_SCOPED_ROLES, ROLES, User
 
 COLUMNS = ("phone", "email", "name", "password", "roles", "district")
@@ -49,9 +48,9 @@ def _read_register(handle):
     header = [name.strip().lower() for name in (reader.fieldnames or ()) if name is not None]
     reader.fieldnames = header
     unknown = [name for name in header if name and name not in COLUMNS]
-    if unknown or not {"name", "password"} <= set(header) or not {"phone", "email"} & set(header):
+    if unknown or "name" not in header or not {"phone", "email"} & set(header):
         raise ImportFileError(
-            "the first line must name the columns: phone and/or email, name, password, and optionally roles, district"
+            "the first line must name the columns: phone and/or email, name, and optionally password, roles, district"
             + (f" (unknown column: {', '.join(unknown)})" if unknown else "")
         )
     districts = {}
@@ -100,8 +99,10 @@ def _check_row(line, record, districts):
         row.problems.append("the name contains control characters")
 
     row.password = record.get("password") or ""
-    if not PASSWORD_MIN <= len(row.password) <= PASSWORD_MAX:
-        row.problems.append(f"the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+    if row.password:
+        reason = password_policy.problem_in_english(row.password, phone=row.phone, email=row.email, name=row.name)
+        if reason is not None:
+            row.problems.append(f"password: {reason}")
 
     row.roles = [r.strip() for r in text["roles"].replace(",", ";").split(";") if r.strip()] or ["resident"]
     unknown = [r for r in row.roles if r not in ROLES]
@@ -127,14 +128,17 @@ def _check_existing_accounts(rows):
 
 
 def create_accounts(rows):
-    """Create the accounts of a checked register (no commit: the caller commits once, for all)."""
+    """Create the accounts of a checked register, each with its invitation to set a password (no
+    commit: the caller commits once, for all). A row without a password gets an unusable one."""
     users = []
     with db.session.no_autoflush:
         for row in rows:
             scoped = bool(set(row.roles) & set(DISTRICT_SCOPED_ROLES))
             users.append(accounts.create_user(
-                None, row.name, row.password, roles=row.roles, district=row.district,
+                None, row.name, row.password or invitations.unusable_password(), roles=row.roles, district=row.district,
                 role_district=row.district if scoped else None, phone=row.phone, email=row.email,
             ))
     db.session.flush()
+    for user in users:
+        invitations.send_invitation(user)
     return users

@@ -10,8 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..districts import District
 from ..extensions import db
-from . import accounts, bulk_import
-from .forms import PASSWORD_MAX, PASSWORD_MIN
+from . import accounts, bulk_import, invitations, password_policy
 from .models import DISTRICT_SCOPED_ROLES, ROLES
 
 
@@ -44,24 +43,34 @@ def _describe_roles(user):
 @click.option("--phone", help="Mobile number (11 digits).")
 @click.option("--email", help="E-mail address.")
 @click.option("--name", required=True, help="Display name.")
-@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--password", help="At least 8 characters, not a common one, not the phone number, e-mail or name. "
+              "Omit it to let the person choose their own through the invitation.")
+@click.option("--no-invitation", is_flag=True, help="Do not send the invitation message (accounts for scripts).")
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="May be given several times.")
 @click.option("--district", help="Chinese name of the district (for organizers and team leaders: their scope).")
 @with_appcontext
-def create_command(phone, email, name, password, roles, district):
-    """Create one account."""
+def create_command(phone, email, name, password, roles, district, no_invitation):
+    """Create one account; its owner gets an invitation to set their password (valid 7 days)."""
     if not phone and not email:
         raise click.UsageError("give --phone or --email")
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise click.UsageError(f"the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")
     name = name.strip()
     if not name or len(name) > bulk_import.NAME_MAX:
         raise click.UsageError(f"the name must be 1 to {bulk_import.NAME_MAX} characters")
+    if password is not None:
+        facts = {"phone": (accounts.normalise_login(phone) or (None, phone))[1] if phone else None,
+                 "email": email, "name": name}
+        reason = password_policy.problem_in_english(password, **facts)
+        if reason is not None:
+            raise click.UsageError(f"--password: {reason}")
     try:
         with force_locale("en"):
             district_obj = _district_by_name(district)
-            user = accounts.create_user(None, name, password, roles=roles or ("resident",), district=district_obj,
+            user = accounts.create_user(None, name, password or invitations.unusable_password(),
+                                        roles=roles or ("resident",), district=district_obj,
                                         role_district=district_obj, phone=phone, email=email)
+            db.session.flush()
+            if not no_invitation:
+                invitations.send_invitation(user)
             db.session.commit()
     except accounts.AccountError as error:
         db.session.rollback()
@@ -69,7 +78,8 @@ def create_command(phone, email, name, password, roles, district):
     except IntegrityError:
         db.session.rollback()
         raise click.ClickException("an account with this phone number or e-mail address already exists")
-    click.echo(f"created user {user.id} ({user.login_name}) with roles {_describe_roles(user)}")
+    click.echo(f"created user {user.id} ({user.login_name}) with roles {_describe_roles(user)}"
+               + ("" if no_invitation else "; an invitation to set a password is on its way"))
 
 
 @users_cli.command("grant")
@@ -104,9 +114,10 @@ def grant_command(login, role, district, withdraw):
 def import_command(path):
     """Create many accounts from a CSV file in one transaction; nothing is created if any row is bad.
 
-    The first line names the columns: phone and/or email, name, password, roles
-    (resident, volunteer, team_leader, organizer, admin; several separated by ;)
-    and district (its Chinese name; empty means city-wide). UTF-8 or GBK.
+    The first line names the columns: phone and/or email, name, optionally password,
+    roles (resident, volunteer, team_leader, organizer, admin; several separated by ;)
+    and district (its Chinese name; empty means city-wide). UTF-8 or GBK. Every new
+    account gets an invitation to set its password (an empty password cell: only that way).
     """
     raw = Path(path).read_bytes()
     try:
@@ -131,4 +142,4 @@ def import_command(path):
     except (accounts.AccountError, IntegrityError) as error:
         db.session.rollback()
         raise click.ClickException(f"no account was created: {error}")
-    click.echo(f"created {len(users)} account(s)")
+    click.echo(f"created {len(users)} account(s); each gets an invitation to set a password")

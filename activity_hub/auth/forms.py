@@ -6,10 +6,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from ..accessibility import need_choices
 from ..form_fields import MultiCheckboxField, NoControlCharacters, strip_filter
+from . import password_policy
 from .accounts import normalise_login
+from .password_policy import PASSWORD_MAX, PASSWORD_MIN
 
-PASSWORD_MIN = 8
-PASSWORD_MAX = 128
+CODE_LENGTH = 6
 
 
 def _valid_login(form, field):
@@ -36,14 +37,32 @@ def _display_name_field():
     )
 
 
+def account_facts(user):
+    """What a password must not be, for an existing account."""
+    return {"phone": user.phone, "email": user.email, "name": user.display_name} if user is not None else {}
+
+
+def _policy(form, field):
+    """The password policy (``password_policy``) for the account the form is about: a form names it
+    with ``password_account()`` (sign-up: the login and name typed; otherwise the account's own)."""
+    reason = password_policy.problem(field.data, **form.password_account())
+    if reason is not None:
+        raise ValidationError(reason)
+
+
+class PasswordPolicyForm(FlaskForm):
+    """A form that sets a password; ``account`` (a User) is set by the view before validating."""
+
+    account = None
+
+    def password_account(self):
+        return account_facts(self.account)
+
+
 def _new_password_fields():
     password = PasswordField(
         _l("Password"),
-        validators=[
-            DataRequired(_l("Enter a password")),
-            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                   message=_l("Your password must be between 8 and 128 characters")),
-        ],
+        validators=[DataRequired(_l("Enter a password")), _policy],
     )
     confirm = PasswordField(
         _l("Type the password again"),
@@ -53,7 +72,7 @@ def _new_password_fields():
     return password, confirm
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PasswordPolicyForm):
     login = StringField(
         _l("Mobile number or e-mail address"),
         filters=[strip_filter],
@@ -64,6 +83,13 @@ class SignupForm(FlaskForm):
     display_name = _display_name_field()
     password, confirm = _new_password_fields()
     district = SelectField(_l("Your district"), validators=[Optional()], default="")
+
+    def password_account(self):
+        parsed = normalise_login(self.login.data) if self.login.data else None
+        facts = {"name": self.display_name.data}
+        if parsed is not None:
+            facts[parsed[0]] = parsed[1]
+        return facts
 
 
 class LoginForm(FlaskForm):
@@ -79,8 +105,59 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PasswordPolicyForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password"))])
+    password, confirm = _new_password_fields()
+
+
+def _login_field():
+    return StringField(
+        _l("Mobile number or e-mail address"),
+        filters=[strip_filter],
+        validators=[DataRequired(_l("Enter your mobile number or e-mail address")),
+                    Length(max=254, message=_l("This is too long to be a mobile number or an e-mail address")),
+                    NoControlCharacters(), _valid_login],
+    )
+
+
+def _six_digits(form, field):
+    if field.data and not (len(field.data) == CODE_LENGTH and field.data.isascii() and field.data.isdigit()):
+        raise ValidationError(_l("The code has 6 digits, like 123456"))
+
+
+def _code_field():
+    return StringField(
+        _l("Code"),
+        filters=[lambda value: "".join((value or "").split())],
+        validators=[DataRequired(_l("Enter the 6-digit code from the message we sent you")), _six_digits],
+    )
+
+
+class CodeRequestForm(FlaskForm):
+    """Step one of logging in with a code, or of resetting a forgotten password."""
+
+    login = _login_field()
+
+
+class CodeLoginForm(FlaskForm):
+    """Step two: the code from the message."""
+
+    login = _login_field()
+    code = _code_field()
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class CodeResetForm(PasswordPolicyForm):
+    """Step two of resetting a forgotten password: the code and the new password."""
+
+    login = _login_field()
+    code = _code_field()
+    password, confirm = _new_password_fields()
+
+
+class SetPasswordForm(PasswordPolicyForm):
+    """An invitation's page: the first password of an account staff created."""
+
     password, confirm = _new_password_fields()
 
 

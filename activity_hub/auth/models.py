@@ -141,3 +141,34 @@ class LoginFailure(db.Model):
     id = sa.Column(sa.Integer, primary_key=True)
     key = sa.Column(sa.String(300), nullable=False)
     failed_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+CODE_LOGIN = "login"
+CODE_RESET = "reset"
+CODE_PURPOSES = (CODE_LOGIN, CODE_RESET)
+
+
+class LoginCode(db.Model):
+    """A 6-digit code sent to a person to log in or to reset a forgotten password (``login_codes``).
+
+    Only a keyed hash of the code is kept, so the table read by someone else lets no one in. A code
+    is good for ``LOGIN_CODE_MINUTES``, for ``LOGIN_CODE_MAX_ATTEMPTS`` wrong tries, and once.
+    """
+
+    __tablename__ = "login_codes"
+    __table_args__ = (
+        sa.CheckConstraint("purpose IN ('login', 'reset')", name="known_purpose"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        sa.Index("ix_login_codes_user_created", "user_id", "created_at"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    purpose = sa.Column(sa.String(10), nullable=False)
+    code_hash = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = sa.Column(UTCDateTime, nullable=False)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    used_at = sa.Column(UTCDateTime)
+
+    user = relationship("User")

@@ -3,25 +3,68 @@ language. Each function commits its own transaction, or, refused, rolls it back.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from ..db_types import utcnow
 from ..extensions import db
-from . import accounts, login_limits
+from ..i18n import gettext as _
+from ..messages.outbox import queue_message
+from . import accounts, login_codes, login_limits
 from .accounts import AccountError
+from .models import CODE_LOGIN
 
 
-def sign_up(login, display_name, password, district=None, locale="zh_CN"):
-    """A new resident's account, committed. AccountError (nothing written) for a login that is not
-    right or already taken, also when the same one signed up a moment ago in another request."""
+SIGNUP_ATTEMPT_KIND = "signup_attempt_on_existing"
+
+
+def sign_up(login, display_name, password, address, district=None, locale="zh_CN"):
+    """Sign up with ``login`` (committed); the new account is logged in with the code sent to the
+    login, which proves the number or address is the person's own. Returns None either way.
+
+    A login that already has an account is not refused on the page (that would tell a stranger whose
+    number is registered): its owner is told by message instead, and the page reads the same. The
+    password is hashed in both cases, so the time taken tells nothing either. AccountError for a
+    login that is not right; CodeRefused while the address has made too many attempts."""
+    parsed = accounts.normalise_login(login)
+    if parsed is None:
+        raise AccountError(_l("Enter a mobile number like 13800138000 or an e-mail address like name@example.com"),
+                           "login")
+    login_codes.refuse_locked_address(address)
+    existing = accounts.find_user_by_login(login)
+    if existing is None:
+        try:
+            user = accounts.create_user(login, display_name, password, district=district, locale=locale)
+            db.session.flush()
+            login_codes.issue_code(user, parsed, CODE_LOGIN)
+            db.session.commit()
+            return None
+        except AccountError:
+            db.session.rollback()
+            raise
+        except IntegrityError:  # the same login signed up a moment ago in another request
+            db.session.rollback()
+            existing = accounts.find_user_by_login(login)
+    else:
+        accounts.hash_password(password)  # as long as making an account takes
+    if existing is not None:
+        _tell_owner_of_signup_attempt(existing)
+    return None
+
+
+def _tell_owner_of_signup_attempt(user):
+    """One message an hour at most, whatever a stranger repeats (committed)."""
+    hour = utcnow().strftime("%Y%m%d%H")
+
+    def render():
+        return (_("Someone tried to sign up with your number or address"),
+                _("Someone just tried to make a new account at the activity hub with your mobile number or "
+                  "e-mail address. You already have an account. If it was you, log in, or log in with a code "
+                  "if you have forgotten your password. If it was not you, you need not do anything."))
+
     try:
-        user = accounts.create_user(login, display_name, password, district=district, locale=locale)
+        with db.session.begin_nested():
+            queue_message(user, SIGNUP_ATTEMPT_KIND, render, dedupe_key=f"signup_attempt:{user.id}:{hour}")
         db.session.commit()
-    except AccountError:
-        db.session.rollback()
-        raise
     except IntegrityError:
         db.session.rollback()
-        raise AccountError(_l("An account with this mobile number or e-mail address already exists"),
-                           "login") from None
-    return user
 
 
 def log_in(login, password, account_key, address):

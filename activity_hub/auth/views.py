@@ -1,7 +1,7 @@
 """Sign-up, log-in, log-out, language, profile and password pages."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,7 +9,7 @@ from ..districts import District, district_choices
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, normalise_locale, remember_language
 from ..web import home_url, render_form
-from . import accounts, login_limits, own_account
+from . import accounts, login_codes, login_limits, own_account
 from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm
 
@@ -50,16 +50,22 @@ def signup():
     if form.validate_on_submit():
         district = db.session.get(District, int(form.district.data)) if form.district.data else None
         try:
-            user = own_account.sign_up(
-                form.login.data, form.display_name.data, form.password.data,
+            own_account.sign_up(
+                form.login.data, form.display_name.data, form.password.data, client_address(),
                 district=district, locale=normalise_locale(request.cookies.get(LANGUAGE_COOKIE)) or "zh_CN",
             )
+        except login_codes.CodeRefused as refused:
+            form.login.errors.append(refused.message)
+            return render_template("auth/signup.html", form=form), 429
         except accounts.AccountError as error:
             getattr(form, error.field or "login").errors.append(error.message)
         else:
-            login_user(user)
-            flash(_("Your account has been created and you are logged in."), "success")
-            return redirect(url_for("auth.profile"))
+            # The same words whether the login is new or already has an account (its owner is told
+            # by message), so the page reveals no one's account.
+            session["code_login"] = form.login.data
+            flash(_("Check your messages: we have sent a message to %(login)s. Enter the code from it "
+                    "below to finish signing up and log in.", login=form.login.data), "info")
+            return redirect(url_for("auth.code_login"))
     return render_form("auth/signup.html", form)
 
 
@@ -124,6 +130,7 @@ def profile():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    form.account = current_user
     if form.validate_on_submit():
         if not accounts.verify_password(current_user, form.current_password.data):
             form.current_password.errors.append(_("Your current password is not right"))

@@ -29,4 +29,11 @@ VOLUNTEER_KINDS = (
     "assignment_reminder",
 )
 
-MESSAGE_KINDS = REGISTRATION_KINDS + EVENT_KINDS + VOLUNTEER_KINDS
+# Getting into an account (auth/login_codes.py, auth/invitations.py, auth/own_account.py).
+ACCOUNT_KINDS = (
+    "login_code",
+    "invitation",
+    "signup_attempt_on_existing",
+)
+
+MESSAGE_KINDS = REGISTRATION_KINDS + EVENT_KINDS + VOLUNTEER_KINDS + ACCOUNT_KINDS

@@ -17,6 +17,9 @@ URGENT_KINDS = frozenset({"event_cancelled", "event_changed"})
 # A cancellation or change of an event that starts the same Beijing day, or before this long after
 # the quiet hours end, goes out at once: held until 08:00 it could reach people already on their way.
 URGENT_HORIZON_AFTER_MORNING = timedelta(hours=2)
+# Kinds the person asked for this very minute (a code to log in, an invitation staff made with them):
+# held until the morning they would be useless, so they go out at any hour.
+ASKED_FOR_NOW_KINDS = frozenset({"login_code", "invitation"})
 
 
 def in_quiet_hours(moment):
@@ -45,6 +48,8 @@ def is_urgent(kind, now, event_starts_at):
 def earliest_send_time(channel, kind, now, event_starts_at=None):
     """When a message queued (or retried) at ``now`` may be sent: ``now``, or the next 08:00
     Beijing time for an SMS in the quiet hours that is not urgent."""
+    if kind in ASKED_FOR_NOW_KINDS:
+        return now
     if channel != SMS or not in_quiet_hours(now) or is_urgent(kind, now, event_starts_at):
         return now
     return next_morning(now)

@@ -63,12 +63,12 @@ def test_login_form_failures_also_lock_the_token_endpoint(app, client, make_user
     assert response.status_code == 429
 
 
-def test_token_request_needs_login_and_password(client):
+def test_token_request_needs_login_and_a_password_or_a_code(client):
     response = client.post("/api/v1/auth/token", json={"login": "13900000005"})
     assert response.status_code == 400
     body = response.get_json()["error"]
     assert body["code"] == "validation_failed"
-    assert set(body["fields"]) == {"password"}
+    assert set(body["fields"]) == {"password", "code"}
 
 
 def test_revoked_token_is_401(client, make_user, make_token):

@@ -123,6 +123,11 @@ def _seed(app):
         others = [user(f"other{n}", f"1390000010{n}", f"居民{n}", ("resident",)) for n in range(5)]
         # An account the forms submitted empty and invalid may change freely (see test_axe.form_scan).
         user("sandbox", "13900000200", "测试账户", ("resident",))
+        # An account staff made, with the link of its invitation to set a password (auth.accept_invitation).
+        from activity_hub.auth.invitations import make_token
+
+        invited = user("invited", "13900000300", "受邀居民", ("resident",))
+        seeded.extra.setdefault("arguments", {})["token"] = [make_token(invited)]
 
         venue = Venue(name="武昌区残疾人综合服务中心", address="武昌区中山路352号", district=wuchang,
                       features=["step_free", "elevator", "accessible_toilet", "hearing_loop", "quiet_room"],
