@@ -21,7 +21,7 @@ TOKEN_REQUEST = Fields({
 
 
 @route("POST", "/auth/token", summary="Get an API token with a login and password", body=TOKEN_REQUEST,
-       response="NewToken", status=201, auth="none", errors=(401, 429))
+       response="NewToken", status=201, auth="none", errors=(401, 403, 429))
 def create_token_with_password():
     """Failed attempts count towards the same limits as the log-in form. The token is shown
     only in this response: store it safely."""
@@ -33,6 +33,8 @@ def create_token_with_password():
     except tokens.TokenError as error:
         if error.code == "too_many_attempts":
             raise ApiError(429, error.code, error.message) from None
+        if error.code == "account_switched_off":
+            raise ApiError(403, error.code, error.message) from None
         if error.field:
             raise validation_error({error.field: error.message}) from None
         raise ApiError(401, error.code, error.message) from None
