@@ -2,6 +2,7 @@
 revoke one's own tokens."""
 from flask import request
 
+from ..auth.lookups import user_for_admin_by
 from . import tokens
 from .framework import ApiError, Routes, json_body, require_user, validation_error
 from .lookups import own_token
@@ -53,3 +54,16 @@ def revoke_token(token_id):
     tokens.revoke_token(own_token(require_user(), token_id))
 
 
+@route("GET", "/users/<int:user_id>/tokens", summary="A person's active API tokens (administrators)",
+       response="TokenList", errors=(403, 404))
+def list_tokens_of_user(user_id):
+    """Administrators only; the tokens themselves are never shown, only their names and first characters."""
+    user = user_for_admin_by(require_user(), user_id)
+    return {"items": [token_json(token) for token in tokens.active_tokens(user)]}
+
+
+@route("DELETE", "/users/<int:user_id>/tokens/<int:token_id>", summary="Revoke a person's API token (administrators)",
+       status=204, errors=(403, 404))
+def revoke_token_of_user(user_id, token_id):
+    """Administrators only. A revoked token stops working at once; a token of another person is a 404."""
+    tokens.revoke_token(own_token(user_for_admin_by(require_user(), user_id), token_id))

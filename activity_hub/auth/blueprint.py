@@ -14,6 +14,8 @@ EXTRA_BLUEPRINTS = (display_bp,)
 VIEW_MODULES = (
     "views",
     "admin_views",
+    "session_views",
+    "admin_access_views",
 )
 
 for _name in VIEW_MODULES:
