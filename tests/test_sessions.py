@@ -109,7 +109,7 @@ def test_log_out_of_all_devices_ends_every_session_and_token_but_keeps_the_passw
     plain = make_token(user_id)
     assert token_works(phone, plain)
     page = phone.get("/account/log-out-everywhere")
-    assert page.status_code == 200 and "log out everywhere" in page.get_data(as_text=True).lower()
+    assert page.status_code == 200 and "在所有设备上退出" in page.get_data(as_text=True)  # "log out everywhere"
     assert logged_in(phone)  # asking is not doing
     response = phone.post("/account/log-out-everywhere")
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
@@ -179,9 +179,9 @@ def test_an_administrator_switches_an_account_off_after_confirming(app, client, 
     refused = log_in(app.test_client(), "13800138109")
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert "switched off" in text and app.config["HELP_PHONE"] in text
+    assert "账户已停用" in text and app.config["HELP_PHONE"] in text  # "This account has been switched off"
     # A wrong password does not learn that the account is switched off.
-    assert "switched off" not in log_in(app.test_client(), "13800138109", "wrong password").get_data(as_text=True)
+    assert "已停用" not in log_in(app.test_client(), "13800138109", "wrong password").get_data(as_text=True)
 
     assert client.post(f"/admin/users/{user_id}/reactivate").status_code == 302
     assert log_in(app.test_client(), "13800138109").status_code == 302
@@ -193,7 +193,7 @@ def test_an_administrator_cannot_switch_off_their_own_account(app, client, make_
     login(client, admin_id)
     response = client.post(f"/admin/users/{admin_id}/deactivate")
     assert response.status_code == 400
-    assert "another administrator" in response.get_data(as_text=True)
+    assert "另一位管理员" in response.get_data(as_text=True)  # "Ask another administrator"
     assert logged_in(client)
 
 
