@@ -1,6 +1,6 @@
 """Administrators' pages for a person's access: switch the account off or on again, and see and
 revoke their API tokens. Each change is confirmed on a page of its own first."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,7 +55,7 @@ def admin_revoke_token(user_id, token_id):
     user = user_for_admin(user_id)
     token = own_token(user, token_id)
     form = ConfirmForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         api_tokens.revoke_token(token)
         flash(_("The token “%(name)s” of %(person)s has been revoked.", name=token.name, person=user.display_name),
               "success")
