@@ -4,13 +4,48 @@ Pick one with ``ACTIVITY_HUB_CONFIG`` (development, testing, production) or pass
 the name to ``create_app``.
 """
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
-INSECURE_SECRET_KEYS = {"", "dev", "change-me", "dev-insecure-secret-key"}
+INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme"}
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"
+
+
+def check_secret_key(app):
+    """Refuse to start with a missing, well-known or short SECRET_KEY: whoever knows it can forge
+    any session cookie, so no key may be public or guessable."""
+    key = app.config.get("SECRET_KEY") or ""
+    if key in INSECURE_SECRET_KEYS or len(key) < SECRET_KEY_MIN_LENGTH:
+        raise RuntimeError(
+            f"SECRET_KEY must be set to a random value of at least {SECRET_KEY_MIN_LENGTH} characters "
+            f"(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+
+
+def instance_secret_key(instance_path):
+    """Development's own random key, made on first start and kept in ``instance/secret_key`` (mode 0600)
+    so sessions survive restarts and ``make run`` needs no setup. Two processes starting together
+    (the reloader) agree: the file appears whole, by a hard link, or not at all."""
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        temporary = folder / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
 
 
 def _sms_templates(environ=os.environ):
@@ -32,7 +67,9 @@ def _bool(name, default=False):
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-secret-key")
+    # No default: development makes its own (``instance_secret_key``), every other configuration
+    # but testing refuses to start without a strong one (``check_secret_key``).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'activity_hub.sqlite3'}"
     )
@@ -75,6 +112,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     # No time limit on forms: CSRF tokens live as long as the session.
     WTF_CSRF_TIME_LIMIT = None
+
+    # Days a new API token works before it expires (its owner makes a new one).
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", 90))
 
     # Argon2id costs; None means argon2-cffi's defaults (RFC 9106 low-memory profile).
     PASSWORD_HASH_PARAMETERS = None
@@ -147,6 +187,12 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = True
 
+    @classmethod
+    def check(cls, app):
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+        check_secret_key(app)
+
 
 class TestingConfig(Config):
     TESTING = True
@@ -175,11 +221,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, app):
-        key = app.config.get("SECRET_KEY") or ""
-        if key in INSECURE_SECRET_KEYS or len(key) < 32:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production"
-            )
+        check_secret_key(app)
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not _bool("ALLOW_SQLITE_IN_PRODUCTION"):
             raise RuntimeError("production needs DATABASE_URL pointing at PostgreSQL")
         from activity_hub.messages.delivery_settings import delivery_setting_problems

@@ -230,29 +230,9 @@ def register_web_helpers(app):
 
     install_template_gettext(app)
 
-    @login_manager.user_loader
-    def load_user(session_id):
-        """The account of a session or remember-me cookie, unless it was switched off or its
-        password changed since (``User.get_id``). A bare id is what tests put in a session."""
-        import hmac
+    from .auth import session_cookies
 
-        from sqlalchemy.orm import lazyload
-
-        from .auth.models import User
-        from .extensions import db
-
-        user_id, _dot, mark = str(session_id).partition(".")
-        try:
-            # Role grants load when a role is asked about (the layout's menu), not for every request:
-            # a form's POST that redirects never asks.
-            user = db.session.get(User, int(user_id), options=[lazyload(User.role_grants)])
-        except (TypeError, ValueError):
-            return None
-        if user is None or not user.is_active:
-            return None
-        if mark and not hmac.compare_digest(mark, user.session_mark()):
-            return None
-        return user
+    session_cookies.install(app, login_manager)
 
     @login_manager.unauthorized_handler
     def unauthorized():

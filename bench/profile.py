@@ -38,7 +38,9 @@ def main(argv=None):
     if options.login:
         with app.app_context():
             user = db.session.scalar(sa.select(User).where(User.email == "scale-organizer@activity-hub.local"))
-            user_id = user.get_id()
+            from activity_hub.auth.sessions import start_session
+
+            user_id = start_session(user)
         with client.session_transaction() as session:
             session["_user_id"] = user_id
             session["_fresh"] = True

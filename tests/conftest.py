@@ -99,10 +99,23 @@ def make_user(app):
     return factory
 
 
+def session_id_for(app, user_id):
+    """A live login session of the account (what the session cookie holds after the login form):
+    ``"<id>.<key>"``. A bare id is refused by the app (auth/sessions.py)."""
+    from activity_hub.auth import sessions
+    from activity_hub.auth.models import User
+
+    with app.app_context():
+        session_id = sessions.start_session(db.session.get(User, int(user_id)))
+        db.session.remove()
+    return session_id
+
+
 def login(client, user_id):
     """Log a user in by their session (the login form itself is tested in test_auth)."""
+    session_id = session_id_for(client.application, user_id)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

@@ -1,4 +1,4 @@
-"""`flask users create / grant / import`: accounts for operators and scripts."""
+"""`flask users create / grant / import / deactivate / reactivate`: accounts for operators and scripts."""
 import sqlalchemy as sa
 
 from activity_hub.auth.models import RoleGrant, User
@@ -234,3 +234,29 @@ def test_import_is_one_transaction(app, runner, tmp_path, monkeypatch):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(RoleGrant.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(District.id))) == 16
+
+
+# --- deactivate / reactivate ------------------------------------------------------------------------
+
+def test_deactivate_ends_every_session_and_token_and_reactivate_lets_them_log_in(app, runner, make_user):
+    from activity_hub.api import tokens
+
+    user_id = make_user(login="13800138201")
+    device = app.test_client()
+    device.post("/login", data={"login": "13800138201", "password": "correct horse 1"})
+    with app.app_context():
+        _token, plain = tokens.create_token(db.session.get(User, user_id), "phone")
+    result = runner.invoke(args=["users", "deactivate", "13800138201"])
+    assert result.exit_code == 0, result.output
+    assert "switched off" in result.output
+    assert device.get("/account").status_code == 302
+    assert app.test_client().get("/api/v1/auth/tokens", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+    assert "already" in runner.invoke(args=["users", "deactivate", "13800138201"]).output
+    result = runner.invoke(args=["users", "reactivate", "13800138201"])
+    assert result.exit_code == 0 and "switched on" in result.output
+    assert app.test_client().post("/login", data={"login": "13800138201", "password": "correct horse 1"}).status_code == 302
+
+
+def test_deactivate_an_unknown_account_says_so(runner):
+    result = runner.invoke(args=["users", "deactivate", "13800138299"])
+    assert result.exit_code != 0 and "no account" in result.output

@@ -4,6 +4,7 @@ from flask import request
 
 from ..auth import login_codes
 from ..auth.accounts import AccountError
+from ..auth.lookups import user_for_admin_by
 from ..auth.models import CODE_LOGIN, CODE_PURPOSES
 from . import tokens
 from .framework import ApiError, Routes, json_body, require_user, validation_error
@@ -90,7 +91,7 @@ def reset_password_with_code():
 
 
 @route("POST", "/auth/token", summary="Get an API token with a login and a password or a code",
-       body=TOKEN_REQUEST, response="NewToken", status=201, auth="none", errors=(401, 429))
+       body=TOKEN_REQUEST, response="NewToken", status=201, auth="none", errors=(401, 403, 429))
 def create_token_with_password():
     """Give `password`, or `code` (sent by `POST /auth/code`). Failed attempts count towards the
     same limits as the log-in form. The token is shown only in this response: store it safely."""
@@ -109,6 +110,8 @@ def create_token_with_password():
     except tokens.TokenError as error:
         if error.code == "too_many_attempts":
             raise ApiError(429, error.code, error.message) from None
+        if error.code == "account_switched_off":
+            raise ApiError(403, error.code, error.message) from None
         if error.field:
             raise validation_error({error.field: error.message}) from None
         raise ApiError(401, error.code, error.message) from None
@@ -127,3 +130,16 @@ def revoke_token(token_id):
     tokens.revoke_token(own_token(require_user(), token_id))
 
 
+@route("GET", "/users/<int:user_id>/tokens", summary="A person's active API tokens (administrators)",
+       response="TokenList", errors=(403, 404))
+def list_tokens_of_user(user_id):
+    """Administrators only; the tokens themselves are never shown, only their names and first characters."""
+    user = user_for_admin_by(require_user(), user_id)
+    return {"items": [token_json(token) for token in tokens.active_tokens(user)]}
+
+
+@route("DELETE", "/users/<int:user_id>/tokens/<int:token_id>", summary="Revoke a person's API token (administrators)",
+       status=204, errors=(403, 404))
+def revoke_token_of_user(user_id, token_id):
+    """Administrators only. A revoked token stops working at once; a token of another person is a 404."""
+    tokens.revoke_token(own_token(user_for_admin_by(require_user(), user_id), token_id))

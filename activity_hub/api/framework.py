@@ -106,7 +106,13 @@ def authenticate_request():
     g.api_auth = None
     plain = _bearer_token()
     if plain is not None:
-        found = tokens.authenticate(plain)
+        try:
+            found = tokens.authenticate(plain)
+        except tokens.TokenExpired:
+            db.session.rollback()
+            raise ApiError(401, "token_expired", _(
+                "This API token has expired. Create a new one on your account page."
+            )) from None
         if found is None:
             db.session.rollback()
             raise ApiError(401, "invalid_token", _("This API token is not valid or has been revoked"))

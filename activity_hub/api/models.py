@@ -27,12 +27,19 @@ class ApiToken(db.Model):
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     last_used_at = sa.Column(UTCDateTime)
     revoked_at = sa.Column(UTCDateTime)
+    # A token stops working at this time (config API_TOKEN_DAYS after it was made): one copied long
+    # ago into a forgotten program does not stay a way into the account for ever.
+    expires_at = sa.Column(UTCDateTime, nullable=False)
 
     user = relationship("User")
 
     @property
     def is_active(self):
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= utcnow()
 
     def __repr__(self):
         return f"<ApiToken {self.id} {self.token_prefix}… user={self.user_id}>"

@@ -38,6 +38,7 @@ def token_json(token, plain=None):
         "prefix": token.token_prefix,
         "created_at": iso(token.created_at),
         "last_used_at": iso(token.last_used_at),
+        "expires_at": iso(token.expires_at),
     }
     if plain is not None:
         data["token"] = plain
@@ -50,6 +51,7 @@ TOKEN_PROPERTIES = {
     "prefix": {"type": "string", "description": "The first characters of the token, to tell tokens apart."},
     "created_at": DATETIME,
     "last_used_at": _nullable(DATETIME),
+    "expires_at": {**DATETIME, "description": "After this the token no longer works (API_TOKEN_DAYS after it was made)."},
 }
 
 # -- events ----------------------------------------------------------------------------------

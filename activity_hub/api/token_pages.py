@@ -1,6 +1,6 @@
 """The account page for personal API tokens: list, create (the token is shown once), revoke
 (with a confirmation page). HTML, so it lives in its own blueprint outside /api/v1."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -29,6 +29,7 @@ def tokens_page():
     status = 400 if form.errors else 200
     return render_template(
         "api/tokens.html", form=form, tokens=tokens.active_tokens(current_user), new_token=new_token,
+        token_days=current_app.config["API_TOKEN_DAYS"],
     ), status
 
 

@@ -22,6 +22,20 @@ NAME_MAX = 80
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
+class TokenExpired(Exception):
+    """The token was right but its time is over (``expires_at``): the caller is told so plainly."""
+
+    def __init__(self, expires_at):
+        super().__init__(f"expired at {expires_at}")
+        self.expires_at = expires_at
+
+
+def token_lifetime():
+    from flask import current_app
+
+    return timedelta(days=current_app.config["API_TOKEN_DAYS"])
+
+
 class TokenError(ValueError):
     """A token could not be issued; ``code`` is machine-readable, ``message`` translated."""
 
@@ -47,16 +61,19 @@ def create_token(user, name):
     if len(name) > NAME_MAX:
         raise TokenError("name_too_long", _l("The token name must be 80 characters or fewer"), "name")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), token_prefix=plain[:12])
+    now = utcnow()
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), token_prefix=plain[:12],
+                     created_at=now, expires_at=now + token_lifetime())
     db.session.add(token)
     db.session.commit()
     return token, plain
 
 
 def active_tokens(user):
+    """``user``'s tokens that still work (neither revoked nor expired), newest first."""
     return list(db.session.scalars(
         sa.select(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow())
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     ))
 
@@ -65,8 +82,19 @@ def find_own_token(user, token_id):
     """The user's active token with this id, or None (another user's token is None too)."""
     return db.session.scalar(
         sa.select(ApiToken).where(
-            ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+            ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
         )
+    )
+
+
+def revoke_all_tokens(user):
+    """Revoke every token of ``user`` (not committed: part of ending all their sessions, which commits)."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
     )
 
 
@@ -82,7 +110,8 @@ def _token_and_user_statement():
     # Built once: constructing the statement costs more CPU than running it.
     # The token's few columns, not an ApiToken object: only the user is needed as an object.
     return (
-        sa.select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at, User)
+        sa.select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at,
+                  ApiToken.expires_at, User)
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == sa.bindparam("digest"))
         .options(lazyload(User.role_grants))
@@ -102,7 +131,7 @@ class TokenSeen(NamedTuple):
 
 def authenticate(plain):
     """(the active user owning this active token, the token's id and last use (a TokenSeen), when its
-    use was recorded or None), or None.
+    use was recorded or None), or None. A right token past its ``expires_at`` raises TokenExpired.
 
     One query loads both (the user's roles are loaded only if a view asks for them). When
     last_used_at is more than ``LAST_USED_RESOLUTION`` old it is moved in the current
@@ -114,13 +143,15 @@ def authenticate(plain):
     row = db.session.execute(_token_and_user_statement(), {"digest": digest}).first()
     if row is None:
         return None
-    token_id, token_hash, revoked_at, last_used_at, user = row
+    token_id, token_hash, revoked_at, last_used_at, expires_at, user = row
     # The lookup is by digest, so timing reveals nothing of the stored value; compare anyway.
     if not hmac.compare_digest(token_hash, digest) or revoked_at is not None:
         return None
     if not user.is_active:
         return None
     now = utcnow()
+    if expires_at <= now:
+        raise TokenExpired(expires_at)
     if last_used_at is not None and now - last_used_at <= LAST_USED_RESOLUTION:
         return user, TokenSeen(token_id, last_used_at), None
     # A plain UPDATE on the session's connection: no unit-of-work flush, no ORM execute, for one column.
@@ -140,7 +171,8 @@ def record_use(token_id, when):
 
 def token_for_password(login, password, name, address):
     """Check a login and password exactly like the log-in form (same failure limits), then
-    issue a token. Commits. Raises TokenError("too_many_attempts" | "invalid_credentials")."""
+    issue a token. Commits. Raises TokenError("too_many_attempts" | "invalid_credentials" |
+    "account_switched_off")."""
     from flask_babel import lazy_gettext as _l
 
     parsed = accounts.normalise_login(login)
@@ -150,7 +182,11 @@ def token_for_password(login, password, name, address):
             "Too many failed attempts. For your safety, logging in is paused for 15 minutes."
         ))
     # authenticate() hashes a dummy password for an unknown login: the answer takes as long.
-    user = accounts.authenticate(login, password)
+    try:
+        user = accounts.authenticate(login, password)
+    except accounts.AccountSwitchedOff as error:
+        db.session.rollback()
+        raise TokenError("account_switched_off", error.message) from None
     if user is None:
         db.session.rollback()
         login_limits.record_failure(account_key, address)

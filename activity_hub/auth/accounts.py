@@ -80,17 +80,34 @@ def verify_password(user, password):
     return ok
 
 
+class AccountSwitchedOff(AccountError):
+    """The password was right but an administrator has switched the account off: said plainly (only
+    to someone who knows the password), with the help line to call."""
+
+    def __init__(self):
+        from flask_babel import lazy_gettext as _l
+
+        super().__init__(_l("This account has been switched off, so you cannot log in. "
+                            "If you think this is a mistake, call %(phone)s and we will help you.",
+                            phone=current_app.config["HELP_PHONE"]))
+
+
 def authenticate(login, password):
-    """The active account for ``login`` if ``password`` is right, else None."""
+    """The active account for ``login`` if ``password`` is right, else None; AccountSwitchedOff if
+    the password is right for a switched-off account."""
     user = find_user_by_login(login)
-    if user is None or not user.is_active:
+    if user is None:
         hasher, dummy_hash = _hasher()
         try:
             hasher.verify(dummy_hash, password)
         except VerificationError:
             pass
         return None
-    return user if verify_password(user, password) else None
+    if not verify_password(user, password):
+        return None
+    if not user.is_active:
+        raise AccountSwitchedOff()
+    return user
 
 
 def find_user_by_login(login):

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..api.tokens import active_tokens
 from ..districts import District, district_choices
 from ..extensions import db
 from . import invitations, roles, user_directory
@@ -32,7 +33,7 @@ def _grant_form(formdata=None):
 def _render_user(user, form, status=200):
     grants = sorted(user.role_grants, key=lambda grant: ROLES.index(grant.role))
     return render_template("auth/admin/user.html", user=user, grants=grants, form=form,
-                           scope_label=roles.grant_scope_label), status
+                           scope_label=roles.grant_scope_label, api_tokens=active_tokens(user)), status
 
 
 @bp.route("/admin/users")

@@ -15,6 +15,8 @@ VIEW_MODULES = (
     "views",
     "admin_views",
     "code_views",
+    "session_views",
+    "admin_access_views",
 )
 
 for _name in VIEW_MODULES:

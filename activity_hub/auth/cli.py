@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..districts import District
 from ..extensions import db
-from . import accounts, bulk_import, invitations, password_policy
+from . import account_status, accounts, bulk_import, invitations, password_policy
 from .models import DISTRICT_SCOPED_ROLES, ROLES
 
 
@@ -106,6 +106,37 @@ def grant_command(login, role, district, withdraw):
         db.session.rollback()
         raise click.ClickException(str(error))
     click.echo(f"{user.login_name}: roles {_describe_roles(user)}")
+
+
+def _account(login):
+    user = accounts.find_user_by_login(login)
+    if user is None:
+        raise click.ClickException(f"no account {login!r}")
+    return user
+
+
+@users_cli.command("deactivate")
+@click.argument("login")
+@with_appcontext
+def deactivate_command(login):
+    """Switch the account LOGIN off: it cannot log in, and its sessions and API tokens end at once."""
+    user = _account(login)
+    if account_status.deactivate_account(user):
+        click.echo(f"{user.login_name}: switched off; every session and API token has ended")
+    else:
+        click.echo(f"{user.login_name}: was already switched off")
+
+
+@users_cli.command("reactivate")
+@click.argument("login")
+@with_appcontext
+def reactivate_command(login):
+    """Switch the account LOGIN on again: it can log in with its password (old sessions stay ended)."""
+    user = _account(login)
+    if account_status.reactivate_account(user):
+        click.echo(f"{user.login_name}: switched on; they can log in again")
+    else:
+        click.echo(f"{user.login_name}: was already switched on")
 
 
 @users_cli.command("import")

@@ -27,7 +27,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import gettext as _, ngettext
 from ..messages.outbox import queue_message
-from . import accounts, login_limits, password_policy
+from . import accounts, login_limits, password_policy, sessions
 from .accounts import AccountError
 from .models import CODE_LOGIN, CODE_PURPOSES, CODE_RESET, LoginCode
 
@@ -190,5 +190,7 @@ def reset_password(login, code, new_password, address, purposes=(CODE_RESET,)):
         db.session.rollback()
         raise AccountError(reason, "password")
     user.password_hash = accounts.hash_password(new_password)
+    # Whoever knew the old password (a lost phone still logged in, a stolen token) is out.
+    sessions.end_all_sessions(user, sessions.PASSWORD_RESET, commit=False)
     db.session.commit()
     return user

@@ -1,9 +1,5 @@
-"""Accounts, roles and the shared login-failure counters."""
-import hashlib
-import hmac
-
+"""Accounts, roles, login sessions and the shared login-failure counters."""
 import sqlalchemy as sa
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import relationship
 
@@ -70,16 +66,9 @@ class User(UserMixin, db.Model):
         return self.is_active_account
 
     def get_id(self):
-        """What the session and the remember-me cookie hold: the id plus a mark of the password.
-
-        Changing the password changes the mark, so every other device that was logged in
-        (including "remember me" cookies) is logged out. See ``session_mark``.
-        """
-        return f"{self.id}.{self.session_mark()}"
-
-    def session_mark(self):
-        key = current_app.config["SECRET_KEY"].encode()
-        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+        """The bare account id, for Flask-Login's comparisons only: what a session cookie holds is
+        ``"<id>.<login session key>"``, written when the login session starts (auth/sessions.py)."""
+        return str(self.id)
 
     @property
     def login_name(self):
@@ -172,3 +161,20 @@ class LoginCode(db.Model):
     used_at = sa.Column(UTCDateTime)
 
     user = relationship("User")
+
+class LoginSession(db.Model):
+    """One logged-in browser: the key its session (and remember-me) cookie carries, beside the account id.
+
+    Only rows here make a cookie valid, so logging out (the row is deleted) ends that browser's session
+    on every app process at once, even for a copy of its cookie; ending every session of an account
+    deletes all its rows. Only a SHA-256 digest of the key is stored, like API tokens.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    key_digest = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    # After this the cookie is refused even if the browser kept it (a remember-me cookie carries no date).
+    expires_at = sa.Column(UTCDateTime, nullable=False, index=True)

@@ -7,7 +7,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import gettext as _
 from ..messages.outbox import queue_message
-from . import accounts, login_codes, login_limits
+from . import accounts, login_codes, login_limits, sessions
 from .accounts import AccountError
 from .models import CODE_LOGIN
 
@@ -69,8 +69,13 @@ def _tell_owner_of_signup_attempt(user):
 
 def log_in(login, password, account_key, address):
     """The account if ``password`` is right for ``login`` (its failed attempts forgotten, a password
-    hash renewed, committed); else None, with the failure counted for ``account_key`` and ``address``."""
-    user = accounts.authenticate(login, password)
+    hash renewed, committed); else None, with the failure counted for ``account_key`` and ``address``.
+    AccountSwitchedOff (nothing written) for the right password of a switched-off account."""
+    try:
+        user = accounts.authenticate(login, password)
+    except accounts.AccountSwitchedOff:
+        db.session.rollback()
+        raise
     if user is not None:
         login_limits.clear_failures(account_key)
         db.session.commit()
@@ -103,6 +108,14 @@ def update_profile(user, *, display_name, district, default_needs, default_needs
 
 
 def change_password(user, password):
-    """A new password, committed: sessions on other devices end with the old one."""
+    """A new password, committed together with the end of every session and API token of the account
+    (``sessions.end_all_sessions``): whoever knew the old password is out. The view logs this
+    browser in again."""
     user.password_hash = accounts.hash_password(password)
+    sessions.end_all_sessions(user, sessions.PASSWORD_CHANGED, commit=False)
     db.session.commit()
+
+
+def log_out_everywhere(user):
+    """"Log out of all devices": every session, remember-me cookie and API token of the account ends."""
+    sessions.end_all_sessions(user, sessions.LOGGED_OUT_EVERYWHERE)

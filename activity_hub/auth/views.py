@@ -87,7 +87,11 @@ def login():
                 minutes, phone=current_app.config["HELP_PHONE"],
             ))
             return render_template("auth/login.html", form=form, locked=True), 429
-        user = own_account.log_in(form.login.data, form.password.data, account_key, client_address())
+        try:
+            user = own_account.log_in(form.login.data, form.password.data, account_key, client_address())
+        except accounts.AccountSwitchedOff as error:
+            form.form_errors.append(error.message)
+            return render_form("auth/login.html", form)
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")

@@ -85,10 +85,6 @@ def move_event(app):
 @pytest.fixture
 def log_in():
     """log_in(client, user_id): start a session for the user (the login form is tested with auth)."""
+    from tests.conftest import login
 
-    def do(client, user_id):
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
-
-    return do
+    return login

@@ -196,8 +196,11 @@ def live_server(app):
 
 
 def session_cookie(app, user_id):
+    from tests.conftest import session_id_for
+
     serializer = app.session_interface.get_signing_serializer(app)
-    return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps({'_user_id': str(user_id), '_fresh': True})}"
+    data = {"_user_id": session_id_for(app, user_id), "_fresh": True}
+    return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(data)}"
 
 
 def post(server, path, cookie, form):

@@ -9,12 +9,7 @@ import sqlalchemy as sa
 from activity_hub.auth.models import User
 from activity_hub.events.models import Registration
 from activity_hub.extensions import db
-
-
-def login(client, user_id):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+from tests.conftest import login
 
 
 @pytest.fixture

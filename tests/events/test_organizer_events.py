@@ -7,14 +7,9 @@ import sqlalchemy as sa
 
 from activity_hub.events.models import CANCELLED, DRAFT, PUBLISHED, Event, Series
 from activity_hub.extensions import db
+from tests.conftest import login
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def login(client, user_id):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 def district_id(code="wuchang"):

@@ -2,13 +2,8 @@
 and admins. Residents, volunteers and organizers of another district get 403; anonymous users
 are sent to log in. Rosters and exports carry contacts and needs, so every one is checked."""
 import pytest
+from tests.conftest import login
 
-
-
-def login(client, user_id):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 EVENT_PAGES = [
     "/organize/events/{id}", "/organize/events/{id}/edit", "/organize/events/{id}/roster",

@@ -11,13 +11,7 @@ from openpyxl import load_workbook
 from activity_hub.auth import accounts
 from activity_hub.events.models import Registration
 from activity_hub.extensions import db
-from tests.conftest import recorded_statements
-
-
-def login(client, user_id):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+from tests.conftest import login, recorded_statements
 
 
 @pytest.fixture

@@ -6,12 +6,7 @@ import sqlalchemy as sa
 
 from activity_hub.events.models import Event, Venue
 from activity_hub.extensions import db
-
-
-def login(client, user_id):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+from tests.conftest import login
 
 
 def district_id(app, code):
