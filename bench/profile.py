@@ -27,10 +27,11 @@ def main(argv=None):
 
     from activity_hub import create_app
     from activity_hub.auth.models import User
+    from bench.prepare import SENDS_NOTHING
     from activity_hub.extensions import db
 
     app = create_app("production", SQLALCHEMY_DATABASE_URI=options.database_url, SECRET_KEY=secrets.token_urlsafe(48),
-                     SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False)
+                     SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False, **SENDS_NOTHING)
     client = app.test_client()
     headers = dict(h.split(": ", 1) for h in options.header)
     if options.login:
