@@ -49,7 +49,7 @@ def instance_secret_key(instance_path):
 
 
 def _sms_templates(environ=os.environ):
-    """{message kind: SMS template code} from the SMS_TEMPLATE_<KIND> variables (README "Messages");
+    """{message kind: SMS template code} from the SMS_TEMPLATE_<KIND> variables (README "Messages and background work");
     SMS_TEMPLATE_DEFAULT is the fallback and kept apart (``SMS_TEMPLATE_DEFAULT``)."""
     prefix = "SMS_TEMPLATE_"
     return {
@@ -152,7 +152,7 @@ class Config:
     # and the one used for a kind that has none of its own.
     SMS_TEMPLATES = _sms_templates()
     SMS_TEMPLATE_DEFAULT = os.environ.get("SMS_TEMPLATE_DEFAULT") or None
-    # Background work (README "Background work"). The Celery broker, e.g. redis://127.0.0.1:6379/1.
+    # Background work (README "Messages and background work"); required in production. The Celery broker, e.g. redis://127.0.0.1:6379/1.
     # Without one (``make run``) the relay runs in the web process right after each commit.
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
     # How a commit that queued messages asks for their delivery: "celery" (send the relay task),

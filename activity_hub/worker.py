@@ -1,7 +1,7 @@
 """The Celery app: the tasks that run in the background and beat's schedule. No business rule lives
 here; each task calls a domain's service inside the Flask app context.
 
-Run (README "Background work")::
+Run (README "Messages and background work")::
 
     CELERY_BROKER_URL=redis://127.0.0.1:6379/1 celery -A activity_hub.worker worker
     CELERY_BROKER_URL=redis://127.0.0.1:6379/1 celery -A activity_hub.worker beat

@@ -3,6 +3,7 @@ e-mail benchmark and the e-mail channel's tests. It can refuse chosen recipients
 mail server refuses an address that does not exist."""
 import socket
 import threading
+import time
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
@@ -53,3 +54,49 @@ class LocalSMTPServer:
 
     def __exit__(self, *exc):
         self._controller.stop()
+
+
+class AcceptanceLogHandler:
+    """For a server in a process of its own: one line per accepted message, ``<unix time> <recipient>``,
+    written as it is accepted, so a benchmark in another process can count deliveries (and duplicates)
+    and time each one without sharing the server's process."""
+
+    def __init__(self, log):
+        self.log = log
+
+    async def handle_DATA(self, server, session, envelope):
+        accepted = time.time()
+        self.log.write("".join(f"{accepted:.6f} {recipient}\n" for recipient in envelope.rcpt_tos))
+        self.log.flush()
+        return "250 Message accepted for delivery"
+
+
+def read_acceptances(path):
+    """[(unix time, recipient)] from an ``AcceptanceLogHandler``'s file."""
+    try:
+        with open(path) as log:
+            return [(float(stamp), recipient) for stamp, recipient in
+                    (line.split(" ", 1) for line in log.read().splitlines() if " " in line)]
+    except FileNotFoundError:
+        return []
+
+
+def serve(argv=None):
+    """``python -m bench.local_smtp PORT LOG``: serve until SIGTERM, logging each acceptance."""
+    import signal
+    import sys
+
+    port, log_path = (argv if argv is not None else sys.argv[1:])[:2]
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    with open(log_path, "a") as log:
+        controller = Controller(AcceptanceLogHandler(log), hostname="127.0.0.1", port=int(port))
+        controller.start()
+        print("ready", flush=True)
+        stopping.wait()
+        controller.stop()
+
+
+if __name__ == "__main__":
+    serve()

@@ -26,21 +26,18 @@ def main(argv=None):
     from pyinstrument import Profiler
 
     from activity_hub import create_app
-
-    from .prepare import bench_app_overrides
     from activity_hub.auth.models import User
+    from bench.prepare import SENDS_NOTHING
     from activity_hub.extensions import db
 
     app = create_app("production", SQLALCHEMY_DATABASE_URI=options.database_url, SECRET_KEY=secrets.token_urlsafe(48),
-                     SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False, **bench_app_overrides())
+                     SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False, **SENDS_NOTHING)
     client = app.test_client()
     headers = dict(h.split(": ", 1) for h in options.header)
     if options.login:
         with app.app_context():
             user = db.session.scalar(sa.select(User).where(User.email == "scale-organizer@activity-hub.local"))
-            from activity_hub.auth.sessions import start_session
-
-            user_id = start_session(user)
+            user_id = user.get_id()
         with client.session_transaction() as session:
             session["_user_id"] = user_id
             session["_fresh"] = True

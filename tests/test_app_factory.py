@@ -72,7 +72,7 @@ def test_production_reads_its_settings_from_the_environment(monkeypatch, fresh_c
     monkeypatch.setenv("HELP_PHONE", "027-88888888")
     monkeypatch.setenv("LOGIN_MAX_FAILURES_PER_ACCOUNT", "7")
     fresh_config()
-    app = create_app("production", MESSAGE_BACKENDS=CONSOLE_DELIVERY)
+    app = create_app("production", MESSAGE_BACKENDS=CONSOLE_DELIVERY, MESSAGE_DELIVERY="off")
     assert app.config["SECRET_KEY"] == GOOD_KEY
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/unused")
     assert app.config["REDIS_URL"] == "redis://127.0.0.1:6379/3"
@@ -87,13 +87,15 @@ def test_production_refuses_sqlite_unless_allowed(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         create_app("production", SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=url)
     monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
-    app = create_app("production", SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=url, MESSAGE_BACKENDS=CONSOLE_DELIVERY)
+    app = create_app("production", SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=url, MESSAGE_BACKENDS=CONSOLE_DELIVERY,
+                     MESSAGE_DELIVERY="off")
     assert app.config["CONFIG_NAME"] == "production"
 
 
 def test_production_cookies_are_secure_httponly_and_samesite(monkeypatch, make_app, make_user):
     monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
-    app = make_app("production", SECRET_KEY=GOOD_KEY, WTF_CSRF_ENABLED=False, MESSAGE_BACKENDS=CONSOLE_DELIVERY)
+    app = make_app("production", SECRET_KEY=GOOD_KEY, WTF_CSRF_ENABLED=False, MESSAGE_BACKENDS=CONSOLE_DELIVERY,
+                   MESSAGE_DELIVERY="off")
     user_id = make_user(login="13700000001", password="correct horse 1")
     client = app.test_client()
     response = client.post("/login", data={"login": "13700000001", "password": "correct horse 1", "remember": "y"},

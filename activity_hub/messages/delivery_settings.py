@@ -17,10 +17,26 @@ def kinds_without_sms_template(config):
     return [kind for kind in MESSAGE_KINDS if not sms_template_for(config, kind)]
 
 
+def background_work_problem(config):
+    """Production runs its background work on Celery, so without a broker it refuses to start.
+
+    Without one, messages would be sent from inside the web workers after each response, and
+    nothing else would run: no retry of a failed send until another commit happens to nudge, no
+    sweep of a worker's expired lease, no reminders, no events marked completed. That is ``make
+    run``'s choice (development needs nothing but Python), not a site's. ``MESSAGE_DELIVERY=off``
+    says outright that this process sends nothing (a benchmark, a one-off command)."""
+    if config.get("CELERY_BROKER_URL") or config.get("MESSAGE_DELIVERY") == "off":
+        return None
+    return ("CELERY_BROKER_URL is not set (e.g. redis://127.0.0.1:6379/1): production delivers messages and runs "
+            "reminders with `celery -A activity_hub.worker worker` and one `celery -A activity_hub.worker beat`; "
+            "set MESSAGE_DELIVERY=off only for a process that sends nothing")
+
+
 def delivery_setting_problems(config):
-    """Plain sentences, one per missing setting, for the channels ``MESSAGE_BACKENDS`` uses."""
+    """Plain sentences, one per missing setting: the broker, and what the channels ``MESSAGE_BACKENDS``
+    uses need."""
     backends = config.get("MESSAGE_BACKENDS") or {}
-    problems = []
+    problems = [problem for problem in (background_work_problem(config),) if problem]
     if backends.get("email") == EMAIL_CHANNEL_MODULE and not config.get("MAIL_SERVER"):
         problems.append("e-mail is sent over SMTP but MAIL_SERVER is not set")
     if backends.get("email") == EMAIL_CHANNEL_MODULE and config.get("MAIL_USE_TLS") and config.get("MAIL_USE_SSL"):

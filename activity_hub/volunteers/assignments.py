@@ -251,6 +251,51 @@ def cancel_assignment(session, assignment, now=None):
 
 
 @one_transaction
+def change_shift(session, assignment, shift_start, shift_end, now=None):
+    """The organizer moves a volunteer's shift; the volunteer is told the old time and the new.
+
+    The same rules as a new shift (within the event's margins, no overlap with the volunteer's
+    other live shifts, under the volunteer's row lock). An accepted shift stays accepted: the
+    message asks the volunteer to decline if the new time does not suit them."""
+    now = now or utcnow()
+    if assignment.status not in LIVE_STATUSES:
+        raise VolunteerError(_l("This assignment is not active"), code="not_active")
+    if assignment.served_confirmed:
+        raise VolunteerError(_l("This volunteer has already been confirmed as served"), code="already_served")
+    if assignment.event.status == EVENT_CANCELLED:
+        raise VolunteerError(_l("This event has been cancelled"), code="event_cancelled")
+    check_shift(assignment.event, shift_start, shift_end)
+    if (shift_start, shift_end) == (assignment.shift_start, assignment.shift_end):
+        raise VolunteerError(_l("This is the shift's current time: change the start or the end"), "shift_start")
+    lock_volunteer(session, assignment.volunteer_id)
+    clash = overlapping_assignment(session, assignment.volunteer_id, shift_start, shift_end, exclude_id=assignment.id)
+    if clash is not None:
+        raise VolunteerError(_l(
+            "%(name)s already has a shift from %(start)s to %(end)s at “%(event)s”. Choose another time or another volunteer.",
+            name=assignment.volunteer.display_name, start=format_datetime(clash.shift_start, "short"),
+            end=format_datetime(clash.shift_end, "short"), event=clash.event.title,
+        ), "shift_start")
+    old_start, old_end = assignment.shift_start, assignment.shift_end
+    assignment.shift_start, assignment.shift_end = shift_start, shift_end
+    assignment.updated_at = now
+    session.flush()
+    volunteer, event = assignment.volunteer, assignment.event
+
+    def render():
+        subject = _("The time of your shift at “%(event)s” has changed", event=event.title)
+        body = _("Your shift as %(role)s at “%(event)s” was %(old_start)s – %(old_end)s. "
+                 "It is now %(new_start)s – %(new_end)s. If you cannot come at the new time, "
+                 "please decline under “My assignments”.",
+                 role=assignment.role, event=event.title,
+                 old_start=format_datetime(old_start, "short"), old_end=format_datetime(old_end, "short"),
+                 new_start=format_datetime(shift_start, "short"), new_end=format_datetime(shift_end, "short"))
+        return subject, body
+
+    queue_message(volunteer, "assignment_changed", render, event=event)
+    return assignment
+
+
+@one_transaction
 def confirm_served(session, event, served_ids, by=None, now=None):
     """After the shifts: mark exactly ``served_ids`` as served (their shifts become hours), unmark the rest.
 

@@ -153,6 +153,16 @@ class AssignForm(FlaskForm):
             raise ValidationError(_l("The shift must end after it starts"))
 
 
+class ShiftForm(FlaskForm):
+    """A shift's new time (the organizer moves it; the volunteer is told)."""
+    shift_start = LocalDateTimeField(_l("Shift starts"), validators=[DataRequired(_l("Enter when the shift starts"))])
+    shift_end = LocalDateTimeField(_l("Shift ends"), validators=[DataRequired(_l("Enter when the shift ends"))])
+
+    def validate_shift_end(self, field):
+        if self.shift_start.data and field.data and field.data <= self.shift_start.data:
+            raise ValidationError(_l("The shift must end after it starts"))
+
+
 class SuggestionsForm(FlaskForm):
     picks = MultiCheckboxField(_l("Volunteers to ask"), validators=[DataRequired(_l("Choose at least one volunteer"))])
 

@@ -17,7 +17,7 @@ from ..web import render_form
 from . import assignments as service, lookups, matching
 from .blueprint import bp
 from .coverage import event_coverage, staffing_overview
-from .forms import AssignForm, ConfirmForm, ServedForm, SuggestionsForm
+from .forms import AssignForm, ConfirmForm, ServedForm, ShiftForm, SuggestionsForm
 from .training import TRAINING
 from .view_helpers import perform
 
@@ -104,6 +104,22 @@ def assignment_cancel(event_id, assignment_id):
             flash(_("%(name)s is no longer on this event's team and has been told.", name=name), "success")
             return redirect(url_for("volunteers.event_staffing", event_id=event.id))
     return render_form("volunteers/assignment_cancel.html", form, event=event, assignment=assignment)
+
+
+@bp.route("/events/<int:event_id>/assignments/<int:assignment_id>/shift", methods=["GET", "POST"])
+@login_required
+def assignment_shift(event_id, assignment_id):
+    event = lookups.staffable_event(current_user, event_id)
+    assignment = lookups.event_assignment(event, assignment_id)
+    form = ShiftForm(data={"shift_start": assignment.shift_start, "shift_end": assignment.shift_end})
+    if form.validate_on_submit():
+        done, _changed = perform(form, service.change_shift, db.session, assignment, form.shift_start.data,
+                                 form.shift_end.data)
+        if done:
+            flash(_("The shift of %(name)s has been moved and they have been told.",
+                    name=assignment.volunteer.display_name), "success")
+            return redirect(url_for("volunteers.event_staffing", event_id=event.id))
+    return render_form("volunteers/assignment_shift.html", form, event=event, assignment=assignment)
 
 
 @bp.route("/events/<int:event_id>/served", methods=["GET", "POST"])

@@ -42,6 +42,28 @@ def test_the_developers_page_does_not_exist_outside_development(app, client, mak
     assert client.get("/dev/messages").status_code == 404
     assert "messages.dev_messages" not in app.view_functions
     monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
-    production = make_app("production", SECRET_KEY="k" * 48,
+    production = make_app("production", SECRET_KEY="k" * 48, MESSAGE_DELIVERY="off",
                           MESSAGE_BACKENDS={"email": console.__name__, "sms": console.__name__})
     assert production.test_client().get("/dev/messages").status_code == 404
+
+
+def test_under_the_development_config_a_registration_is_sent_to_the_console_and_listed(make_app, make_user,
+                                                                                       make_event, caplog):
+    """``make run``: no broker, no mail server. The commit delivers in this process once the
+    response is sent, through the console channel, and the developers' page shows the message."""
+    app = make_app("development", WTF_CSRF_ENABLED=False, CELERY_BROKER_URL=None, MESSAGE_DELIVERY=None)
+    assert app.config["MESSAGE_BACKENDS"] == {"email": console.__name__, "sms": console.__name__}
+    resident = make_user(email="zhao@example.org")
+    event = make_event(title="盲人读书会", capacity=5)
+    client = app.test_client()
+    login(client, resident)
+    with caplog.at_level(logging.INFO):
+        answer = client.post(f"/events/{event}/register", data={"companions": "0", "consent": "y"})
+        assert answer.status_code == 302
+        answer.close()  # the server is done with the response: now the message leaves
+    assert any("zhao@example.org" in record.getMessage() and "盲人读书会" in record.getMessage()
+               for record in caplog.records)
+    html = app.test_client().get("/dev/messages").get_data(as_text=True)
+    row = html[html.index("zhao@example.org"):]
+    row = row[:row.index("</tr>")]
+    assert "registration_confirmed" in row and "sent" in row and "queued" not in row

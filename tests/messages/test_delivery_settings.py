@@ -16,6 +16,7 @@ def production_app(database_url, monkeypatch):
     monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
 
     def factory(**overrides):
+        overrides.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/5")
         return create_app("production", SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
     return factory
 
@@ -69,3 +70,15 @@ def test_the_console_channels_need_no_delivery_settings(production_app):
     app = production_app(MESSAGE_BACKENDS={"email": CONSOLE, "sms": CONSOLE}, MAIL_SERVER=None,
                          SMS_TEMPLATES={}, SMS_TEMPLATE_DEFAULT=None)
     assert app.config["CONFIG_NAME"] == "production"
+
+
+def test_production_refuses_to_start_without_a_broker_unless_told_it_sends_nothing(production_app):
+    mail = dict(MESSAGE_BACKENDS={"email": EMAIL_CHANNEL_MODULE, "sms": CONSOLE}, MAIL_SERVER="smtp.example.org")
+    with pytest.raises(RuntimeError, match="CELERY_BROKER_URL is not set.*celery -A activity_hub.worker beat"):
+        production_app(CELERY_BROKER_URL=None, **mail)
+    with pytest.raises(RuntimeError, match="CELERY_BROKER_URL is not set"):
+        production_app(CELERY_BROKER_URL=None, MESSAGE_DELIVERY="in_process", **mail)
+    assert production_app(CELERY_BROKER_URL="redis://127.0.0.1:6379/1", **mail).config["CONFIG_NAME"] == "production"
+    # A process that sends nothing (the benchmark's web servers, a one-off command) says so.
+    quiet = production_app(CELERY_BROKER_URL=None, MESSAGE_DELIVERY="off", **mail)
+    assert quiet.config["MESSAGE_DELIVERY"] == "off"
