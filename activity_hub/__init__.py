@@ -104,6 +104,9 @@ def _register_blueprints(app):
         app.register_blueprint(views.bp)
         for extra in getattr(views, "EXTRA_BLUEPRINTS", ()):
             app.register_blueprint(extra)
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
 
 
 def _register_lookup_errors(app):
