@@ -40,10 +40,9 @@ def create_app(config_name=None, **overrides):
         hops = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from .request_limits import install_id_converter, register_request_limits
+    from .request_limits import install_id_converter
 
     install_id_converter(app)
-    register_request_limits(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_lookup_errors(app)
