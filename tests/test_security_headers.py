@@ -72,3 +72,9 @@ def test_api_answers_to_a_token_are_never_stored(app, client, make_user):
 def test_static_files_keep_their_own_caching_for_a_logged_in_person(client, make_user, path):
     login(client, make_user())
     assert "no-store" not in client.get(path).headers.get("Cache-Control", "")
+
+
+def test_a_public_feed_keeps_its_caching_for_a_logged_in_person(client, make_user):
+    """Marked ``public_cacheable``: the same for everyone, so no reason to refuse a copy."""
+    login(client, make_user())
+    assert client.get("/calendar/events.ics").headers["Cache-Control"] == "public, max-age=300"
