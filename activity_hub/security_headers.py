@@ -54,10 +54,21 @@ def add_security_headers(response):
     # needs, a roster, a token, an export. One rule here instead of one line in every such view.
     if headers.get("Cache-Control") == "no-store":
         return response  # said already (and /healthz must not ask the database who is logged in)
-    if not _is_public_cacheable() and current_user.is_authenticated:
+    if not _is_public_cacheable() and _logged_in():
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
     return response
+
+
+def _logged_in():
+    """Whether the request has a logged-in person; when that cannot be told (the database is down
+    while the error page is sent), assume so: a copy not kept is the safe mistake."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return current_user.is_authenticated
+    except SQLAlchemyError:
+        return True
 
 
 def register_security_headers(app):
