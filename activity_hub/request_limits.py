@@ -1,20 +1,24 @@
-"""Ids past the database's integers, answered before any view runs.
+"""Ids past the database's integers, made harmless before any view runs.
 
-Every ``<int:...>`` in a route stops at 2³¹−1, the largest id an INTEGER column holds (PostgreSQL
-refuses a larger number in a query, SQLite anything past 2⁶³−1), so a larger one is a plain 404
-instead of a database error. (NUL bytes need no such rule: each form and the API's checks refuse
+An id in a route (``<int:...>``) larger than 2³¹−1, the largest an INTEGER column holds, names
+nothing. It is handed to the view as 2³¹, the first number past them, which every lookup then finds
+absent: the answer is that of any missing id (the page's 404, the API's ``not_found``), instead of a
+number the database cannot take (SQLite refuses anything past 2⁶³−1 with an error). A route that
+gives its own ``max`` keeps it. (NUL bytes need no such rule: the forms and the API's checks refuse
 control characters beside the field; tests/test_extreme_parameters.py walks every route with them.)
 """
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
+NO_SUCH_ID = MAX_ID + 1
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` with ``max`` 2³¹−1 unless a route gives its own."""
+    """``<int:...>`` whose values past 2³¹−1 arrive as ``NO_SUCH_ID``."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
-        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+    def to_python(self, value):
+        number = super().to_python(value)
+        return NO_SUCH_ID if number > NO_SUCH_ID else number
 
 
 def install_id_converter(app):

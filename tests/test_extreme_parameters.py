@@ -82,6 +82,8 @@ def test_no_route_answers_500_to_huge_ids_or_nul_bytes(make_app, make_user, make
     assert not failures, "\n".join(failures)
 
 
-def test_ids_past_the_database_integers_are_not_found(client):
-    assert client.get(f"/events/{2**31}").status_code == 404
-    assert client.get(f"/api/v1/events/{2**31}").status_code == 404
+def test_ids_past_the_database_integers_are_not_found_like_any_missing_id(client):
+    for huge in (2**31, 2**63, 10**30):
+        assert client.get(f"/events/{huge}").status_code == 404
+        answer = client.get(f"/api/v1/events/{huge}")
+        assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
