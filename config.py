@@ -80,8 +80,12 @@ class Config:
     REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "activity_hub:")
     # Flask-Caching: Redis when REDIS_URL is set (one cache for every process and host), otherwise each
     # worker keeps its own in memory. What is cached, and for how long, is said where it is cached.
-    CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
+    # With Redis down the cache falls back to each worker's memory and logs a warning
+    # (activity_hub/cache_backend.py); the timeouts bound what a Redis that does not answer costs.
+    CACHE_TYPE = "activity_hub.cache_backend.RedisCacheWithFallback" if REDIS_URL else "SimpleCache"
     CACHE_REDIS_URL = REDIS_URL
+    # How long to wait for Redis (cache and login counters) before going on without it.
+    REDIS_SOCKET_TIMEOUT_SECONDS = float(os.environ.get("REDIS_SOCKET_TIMEOUT_SECONDS", 0.5))
     CACHE_KEY_PREFIX = REDIS_KEY_PREFIX + "cache:"
     CACHE_DEFAULT_TIMEOUT = 300
     # Entries each worker keeps when there is no Redis (catalogue pages and event pages share them).
@@ -99,6 +103,8 @@ class Config:
     # X-Forwarded-For / -Proto headers are trusted only when this is set; without it
     # every visitor behind a proxy shares the proxy's address and its login limit.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+    # Strict-Transport-Security (HSTS): production only, where the site is served over HTTPS.
+    HSTS_ENABLED = False
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -211,6 +217,9 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # Strict-Transport-Security on every answer (activity_hub/security_headers.py): browsers then
+    # never try plain HTTP for this host again. Production is served over HTTPS only.
+    HSTS_ENABLED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -40,6 +40,9 @@ def create_app(config_name=None, **overrides):
         hops = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from .request_limits import install_id_converter
+
+    install_id_converter(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_lookup_errors(app)
@@ -104,6 +107,9 @@ def _register_blueprints(app):
         app.register_blueprint(views.bp)
         for extra in getattr(views, "EXTRA_BLUEPRINTS", ()):
             app.register_blueprint(extra)
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
 
 
 def _register_lookup_errors(app):

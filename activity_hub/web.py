@@ -262,12 +262,8 @@ def register_web_helpers(app):
     )
     app.jinja_env.filters["iso_local"] = lambda value: local_time(value).isoformat() if value else ""
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    from .security_headers import register_security_headers
+    register_security_headers(app)
 
     for code in (400, 401, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(code, error_response)

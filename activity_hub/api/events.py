@@ -1,16 +1,18 @@
 """Events: the public catalogue and event objects, and what organizers do to events
 (create, edit, publish, cancel). The rules are in ``events.event_admin``,
 ``events.registration`` and ``events.catalogue``; this module only translates."""
-from flask import current_app, jsonify, request
+from collections import namedtuple
+
+from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from ..accessibility import NEED_CODES
 from ..districts import DISTRICTS
 from ..events import catalogue, event_admin, event_rules
-from ..events.lookups import visible_event
+from ..events.lookups import may_see_online_link, online_links_shown, visible_event
 from ..events.models import CATEGORIES
-from ..events.registration import availability
+from ..events.registration import active_registration, availability
 from ..extensions import cache, db
 from . import service_errors  # noqa: F401  (registers the service error handlers)
 from .framework import Routes, json_body, query_args, require_user
@@ -22,10 +24,30 @@ route = Routes(OPENAPI_PATHS, tag="Events")
 
 
 def event_response(event_id, status=200):
-    """The event as the caller may see it: drafts only for those who manage them (``events.lookups``)."""
+    """The event as the caller may see it: drafts only for those who manage them, the online link
+    only for those with a confirmed place and its organizers (``events.lookups``)."""
     db.session.expire_all()
     event = visible_event(current_user, event_id)
-    return event_json(event, availability([event.id])[event.id], detail=True), status
+    data = event_json(event, availability([event.id])[event.id], detail=True)
+    if data["online_url"]:
+        mine = active_registration(event.id, current_user.id) if current_user.is_authenticated else None
+        if not may_see_online_link(current_user, event, mine):
+            data["online_url"] = None
+    return data, status
+
+
+EventRef = namedtuple("EventRef", "id district_id")
+
+
+def without_hidden_online_links(page, caller):
+    """The (shared, cached) page as ``caller`` may see it: each online link they may not see is
+    left out (``events.lookups.may_see_online_link``). The cached page itself is not changed."""
+    linked = [EventRef(item["id"], (item["district"] or {}).get("id")) for item in page["items"] if item["online_url"]]
+    if not linked:
+        return page
+    shown = online_links_shown(caller, linked)
+    return {**page, "items": [item if not item["online_url"] or item["id"] in shown else {**item, "online_url": None}
+                              for item in page["items"]]}
 
 
 CATALOGUE_QUERY = Fields({
@@ -42,7 +64,7 @@ CATALOGUE_QUERY = Fields({
 })
 
 
-LISTING_CACHE_VERSION = 1  # raise when the listing's JSON changes shape, so no worker serves the old one
+LISTING_CACHE_VERSION = 2  # raise when the listing's JSON changes shape, so no worker serves the old one
 
 
 def listing_cache_key(args):
@@ -75,16 +97,17 @@ def list_events():
     A page is the same for every caller and is reused for the same query and language for a
     few seconds (`CATALOGUE_CACHE_SECONDS`, 10 by default): its `places_left`, and events
     changed, published or cancelled, may be that many seconds old. `GET /events/{event_id}`
-    and registering always read the current places."""
+    and registering always read the current places. `online_url` is given only to those whose
+    place is confirmed and to the event's organizers (null for everyone else), as on the event page."""
     args = query_args(CATALOGUE_QUERY)
     seconds = catalogue.cache_seconds()
     key = listing_cache_key(args) if seconds > 0 else None
-    body = cache.get(key) if key else None
-    if body is None:
-        body = jsonify(listing_page(args)).get_data()
+    page = cache.get(key) if key else None
+    if page is None:
+        page = listing_page(args)
         if key:
-            cache.set(key, body, timeout=seconds)
-    return current_app.response_class(body, mimetype=current_app.json.mimetype), 200
+            cache.set(key, page, timeout=seconds)
+    return without_hidden_online_links(page, current_user), 200
 
 
 @route("GET", "/events/<int:event_id>", summary="One event, with its places and provisions",

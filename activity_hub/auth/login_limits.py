@@ -50,7 +50,9 @@ def _redis():
     if client is None:
         import redis
 
-        client = redis.Redis.from_url(url)
+        # Bounded waits: a Redis that does not answer costs at most this before the database counts.
+        timeout = current_app.config.get("REDIS_SOCKET_TIMEOUT_SECONDS", 0.5)
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
         current_app.extensions["activity_hub_redis"] = client
     return client
 

@@ -37,6 +37,9 @@ def search_condition(query):
     return sa.or_(*conditions)
 
 
+MAX_PAGE = 100000
+
+
 def find_users(query="", role=None, page=1, per_page=PER_PAGE):
     """A Flask-SQLAlchemy pagination of the matching users, oldest account first."""
     statement = sa.select(User).options(joinedload(User.district)).order_by(User.id)
@@ -45,4 +48,5 @@ def find_users(query="", role=None, page=1, per_page=PER_PAGE):
         statement = statement.where(condition)
     if role in ROLES:
         statement = statement.where(User.role_grants.any(RoleGrant.role == role))
-    return db.paginate(statement, page=max(1, page), per_page=per_page, error_out=False)
+    # Bounded, so the offset never overflows the database's integers (an empty page past the end).
+    return db.paginate(statement, page=min(max(1, page), MAX_PAGE), per_page=per_page, error_out=False)

@@ -14,6 +14,7 @@ from ..events.models import CATEGORIES, category_label
 from ..i18n import normalise_locale, select_locale
 from ..locale_text import pick
 from ..lookup_errors import NotFound
+from ..security_headers import public_cacheable
 from ..volunteers.access import is_volunteer
 from . import feeds, version_cache
 from .blueprint import bp
@@ -105,16 +106,19 @@ def event_ics(event_id):
 
 
 @bp.route("/events.ics")
+@public_cacheable  # the same for everyone: keeps its max-age for a logged-in browser too
 def public_feed():
     return _serve(feeds.public_scope())
 
 
 @bp.route("/categories/<category>.ics")
+@public_cacheable  # the same for everyone: keeps its max-age for a logged-in browser too
 def category_feed(category):
     return _serve(feeds.public_scope(category=feed_category(category)))
 
 
 @bp.route("/districts/<district_code>.ics")
+@public_cacheable  # the same for everyone: keeps its max-age for a logged-in browser too
 def district_feed(district_code):
     return _serve(feeds.public_scope(district_code=feed_district(district_code)))
 

@@ -144,9 +144,14 @@ def catalogue_conditions(filters, now=None):
     return conditions
 
 
+# The last page number asked for (as the API's ``page`` allows): past it, the offset would overflow the
+# database's integers (PostgreSQL's BIGINT), and no one pages that far.
+MAX_PAGE = 100000
+
+
 def clamp_paging(page, per_page):
     try:
-        page = max(1, int(page))
+        page = min(MAX_PAGE, max(1, int(page)))
     except (TypeError, ValueError):
         page = 1
     try:

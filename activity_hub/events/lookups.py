@@ -13,7 +13,7 @@ from ..auth.accounts import is_logged_in
 from ..extensions import db
 from ..lookup_errors import Forbidden, NotFound
 from .event_admin import can_manage_event
-from .models import DRAFT, Event, Registration, Venue
+from .models import CONFIRMED, DRAFT, Event, Registration, Venue
 from .venues import can_manage_venue
 
 
@@ -47,6 +47,27 @@ def managed_event(user, event_id):
     if not can_manage_event(user, event):
         raise Forbidden()
     return event
+
+
+def may_see_online_link(user, event, registration=None):
+    """An event's online link (the address of its room) is for those whose place is confirmed
+    (``registration``: theirs for this event, or None) and for the event's organizers; everyone
+    else learns only that there is one. The event page and the API ask this; the calendar feeds
+    hold only the person's own registrations and show the link for the confirmed ones."""
+    return (registration is not None and registration.status == CONFIRMED) or can_manage_event(user, event)
+
+
+def online_links_shown(user, events):
+    """The ids among ``events`` (each with ``id`` and ``district_id``) whose online link ``user``
+    may see by ``may_see_online_link``, for a whole page at once: one query at most."""
+    if not is_logged_in(user):
+        return set()
+    shown = {event.id for event in events if can_manage_event(user, event)}
+    others = [event.id for event in events if event.id not in shown]
+    if others:
+        shown.update(db.session.scalars(sa.select(Registration.event_id).where(
+            Registration.user_id == user.id, Registration.status == CONFIRMED, Registration.event_id.in_(others))))
+    return shown
 
 
 def may_see_registration(user, registration):

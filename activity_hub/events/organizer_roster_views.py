@@ -20,7 +20,7 @@ from . import roster as roster_service
 from .blueprint import organizer_bp
 from .lookups import managed_event, managed_registration
 from .models import CONFIRMED, Registration, registration_status_label
-from .on_behalf import register_on_behalf
+from .on_behalf import find_resident, may_see_saved_needs, register_on_behalf
 from .organizer_forms import CheckInSearchForm, FindResidentForm, RegisterResidentForm, RosterFilterForm
 from .roster_export import roster_csv, roster_xlsx
 
@@ -87,9 +87,9 @@ def register_resident(event_id):
         if "phone" not in request.args or not find.validate():
             status = 400 if find.errors else 200
             return render_template("events/organizer/register_find.html", event=event, form=find), status
-        resident = accounts.find_user_by_login(find.phone.data)
+        resident, needs_shown = find_resident(current_user, find.phone.data)
         form = RegisterResidentForm(formdata=None, phone=accounts.normalise_login(find.phone.data)[1])
-        if resident is not None:
+        if needs_shown:
             form.needs.data = list(resident.default_needs or [])
             form.needs_note.data = resident.default_needs_note
         return _register_page(event, form, resident)
@@ -126,8 +126,8 @@ def register_resident(event_id):
 def _register_page(event, form, resident, status=200):
     if not (form.errors or form.form_errors):
         status = 200
-    return render_template("events/organizer/register_resident.html", event=event, form=form,
-                           resident=resident), status
+    return render_template("events/organizer/register_resident.html", event=event, form=form, resident=resident,
+                           resident_shown=resident is not None and may_see_saved_needs(current_user, resident)), status
 
 
 def _registered_message(registration):

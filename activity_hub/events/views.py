@@ -16,7 +16,7 @@ from .catalogue_page import catalogue_results
 from .event_admin import can_manage_event
 from .registration.checkin import checkin_qr_svg
 from .forms import RegistrationForm
-from .lookups import own_registrations, visible_event, visible_registration
+from .lookups import may_see_online_link, own_registrations, visible_event, visible_registration
 from .models import (
     CONFIRMED, PENDING, REJECTED, WAITLISTED, category_label, event_status_label, registration_status_label,
 )
@@ -66,6 +66,7 @@ def event_detail(event_id):
         closed=registration.closed_reason(event),
         easy_read_first=bool(current_user.is_authenticated and current_user.prefers_easy_read),
         can_manage=can_manage_event(current_user, event),
+        show_online_link=may_see_online_link(current_user, event, mine),
     )
 
 

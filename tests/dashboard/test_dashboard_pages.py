@@ -59,7 +59,7 @@ def test_organizer_sees_each_target_with_figure_percentage_bar_and_definition(cl
     assert "举办群众性文化体育活动" in html
     assert "已完成 1，目标 15 场" in html
     assert "已完成目标的 6%" in html                        # 1 of 15 events, rounded down
-    assert "progress-fill" in html and 'aria-hidden="true"' in html
+    assert '<progress class="progress" aria-hidden="true" max="100" value="6' in html
     assert "已完成 420，目标 1,000 人" in html and "已完成目标的 42%" in html   # the hand-entered figure
     assert "至少有一名报名居民签到" in html                    # the definition, beside the figure
 

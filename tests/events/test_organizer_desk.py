@@ -187,3 +187,31 @@ def test_mark_no_shows_after_the_event_started(desk, app, make_event, make_user,
     with app.app_context():
         assert db.session.get(Registration, absent).no_show is True
         assert db.session.get(Registration, came).no_show is False
+
+
+def test_an_organizer_of_another_district_learns_only_that_the_account_exists(client, make_event, make_user, app):
+    """The resident's saved needs, note and name are for organizers of the resident's district."""
+    hanyang_organizer = make_user(roles=("organizer",), role_district_code="hanyang")
+    event_id = make_event(district_code="hanyang")
+    make_user(name="张敏", login="13900003333", district_code="wuchang",
+                         default_needs=["braille"], default_needs_note="导盲犬同行")
+    login(client, hanyang_organizer)
+    client.set_cookie("lang", "en")
+    text = client.get(f"/organize/events/{event_id}/register-resident",
+                      query_string={"phone": "13900003333"}).get_data(as_text=True)
+    assert "There is an account with the number 13900003333" in text
+    assert "张敏" not in text and "导盲犬同行" not in text
+    assert not re.findall(r"<input checked", text)
+    response = client.post(f"/organize/events/{event_id}/register-resident", data={
+        "phone": "13900003333", "needs": ["wheelchair_space"], "companions": "0", "consent": "y"})
+    assert response.status_code == 302          # and registers the existing account, no second one
+    assert registrations_of(app, event_id) == [
+        ("13900003333", "张敏", "confirmed", ["wheelchair_space"], 0, hanyang_organizer)]
+    assert user_count(app) == 2
+
+    wuchang_organizer = make_user(roles=("organizer",), role_district_code="wuchang")
+    login(client, wuchang_organizer)
+    other_event = make_event(district_code="wuchang")
+    text = client.get(f"/organize/events/{other_event}/register-resident",
+                      query_string={"phone": "13900003333"}).get_data(as_text=True)
+    assert "Account found: 张敏" in text and "导盲犬同行" in text
