@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db
 from ..lookup_errors import LookupRefused, NotFound
+from ..web import exception_headers
 from . import tokens
 from .schema import INT_MAX
 
@@ -207,7 +208,7 @@ def _http_error(error):
         429: lambda: _("Too many attempts"),
     }
     message = messages.get(error.code, lambda: _("Something went wrong"))()
-    return error_response(error.code, f"http_{error.code}", message)
+    return error_response(error.code, f"http_{error.code}", message, headers=dict(exception_headers(error)))
 
 
 # -- input ---------------------------------------------------------------------------------
