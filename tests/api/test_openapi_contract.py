@@ -105,3 +105,57 @@ def test_the_api_answers_a_resident_as_its_document_says(case, resident_headers)
 @CONTRACT_SETTINGS
 def test_the_api_answers_an_organizer_as_its_document_says(case, organizer_headers):
     answers_as_documented(case, organizer_headers)
+
+
+# What the contract run found, one example each (each failed before its fix).
+
+def test_a_method_the_address_does_not_take_is_answered_with_the_methods_it_does(api, client):
+    response = api("PUT", "/api/v1/openapi.json")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+    page = client.open("/", method="TRACE")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_a_whole_number(api, make_event, make_user):
+    resident = make_user(email="resident@example.org")
+    response = api("POST", f"/api/v1/events/{make_event()}/registrations", resident,
+                   json={"companions": 1.0, "consent": True})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["companions"] == 1
+    half = api("POST", f"/api/v1/events/{make_event()}/registrations", resident,
+               json={"companions": 1.5, "consent": True})
+    assert half.status_code == 400 and set(half.get_json()["error"]["fields"]) == {"companions"}
+
+
+@pytest.mark.parametrize("path, parameter", [
+    ("/api/v1/events?date_to=", "date_to"), ("/api/v1/events?category=", "category"),
+    ("/api/v1/events?page=", "page"), ("/api/v1/me/registrations?status=", "status"),
+])
+def test_an_empty_query_value_that_is_not_free_text_is_refused(api, make_user, path, parameter):
+    response = api("GET", path, make_user())
+    assert response.status_code == 400
+    assert set(response.get_json()["error"]["fields"]) == {parameter}
+
+
+def test_an_empty_search_is_still_no_search(api, make_user, make_event):
+    make_event()
+    response = api("GET", "/api/v1/events?q=", make_user())
+    assert response.status_code == 200 and response.get_json()["total"] == 1
+
+
+def test_a_control_character_at_the_end_of_a_text_is_refused_as_documented(api, make_user, make_event):
+    response = api("POST", f"/api/v1/events/{make_event()}/registrations", make_user(),
+                   json={"note": "坐轮椅\x0b", "consent": True})
+    assert response.status_code == 400
+    assert set(response.get_json()["error"]["fields"]) == {"note"}
+
+
+def test_the_document_states_the_event_rules_it_used_to_leave_out(client):
+    schema = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/events"]["post"]
+    fields = schema["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert (fields["capacity"]["minimum"], fields["capacity"]["maximum"]) == (1, 100000)
+    assert (fields["max_companions"]["minimum"], fields["max_companions"]["maximum"]) == (0, 10)
+    assert fields["wheelchair_spaces"]["minimum"] == 0
+    assert "pattern" in fields["contact_phone"] and "pattern" in fields["online_url"]
+    assert "pattern" in fields["title"]  # no control characters
