@@ -83,6 +83,19 @@ class Field:
             schema["examples"] = [self.example]
         return schema
 
+    def largest_json_bytes(self):
+        """The longest JSON text a valid value can be (see ``Fields.largest_json_bytes``)."""
+        if self.kind == "string":
+            if self.enum is not None:
+                return max(12 * len(str(choice)) for choice in self.enum) + 2
+            return 12 * self.max_length + 2 if self.max_length is not None else None
+        if self.kind == "array":
+            item = self.items.largest_json_bytes()
+            if self.max_items is None or item is None:
+                return None
+            return self.max_items * (item + 2) + 2
+        return 64  # a number, a boolean, a date and time, null
+
     # -- JSON values ----------------------------------------------------------------------
     def clean(self, value):
         if value is None:
@@ -213,6 +226,18 @@ class Fields:
         if self.example is not None:
             schema["examples"] = [self.example]
         return schema
+
+    def largest_json_bytes(self):
+        """The longest JSON text a valid object of these fields can be (None: unbounded), counting
+        every character as the 12 bytes of an escaped surrogate pair, so a body of valid values is
+        never refused as too large."""
+        total = 2
+        for name, field in self.fields.items():
+            value = field.largest_json_bytes()
+            if value is None:
+                return None
+            total += 12 * len(name) + 4 + value
+        return total
 
     def parameters(self):
         """OpenAPI ``in: query`` parameters."""

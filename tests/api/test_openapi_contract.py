@@ -159,3 +159,23 @@ def test_the_document_states_the_event_rules_it_used_to_leave_out(client):
     assert fields["wheelchair_spaces"]["minimum"] == 0
     assert "pattern" in fields["contact_phone"] and "pattern" in fields["online_url"]
     assert "pattern" in fields["title"]  # no control characters
+
+
+def test_an_event_with_the_longest_texts_allowed_is_not_too_large(api, make_user, make_venue, app):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.conftest import district
+
+    with app.app_context():
+        district_id = district("wuchang").id
+    organizer = make_user(roles=("resident", "organizer"), role_district_code="wuchang")
+    start = (datetime.now(timezone.utc) + timedelta(days=20)).replace(microsecond=0)
+    body = {"title": "全国助残日文艺汇演", "category": "culture", "district_id": district_id,
+            "venue_id": make_venue(), "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=2)).isoformat(), "capacity": 20,
+            "description": "无障碍" * 6666, "easy_read_summary": "简单易读" * 1250}
+    response = api("POST", "/api/v1/events", organizer, json=body)
+    assert response.status_code == 201, response.get_json()
+    too_long = api("POST", "/api/v1/events", organizer, json={**body, "description": "无障碍" * 6667})
+    assert too_long.status_code == 400
+    assert set(too_long.get_json()["error"]["fields"]) == {"description"}
