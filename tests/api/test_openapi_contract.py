@@ -17,8 +17,8 @@ from activity_hub import create_app
 
 from .conftest import bearer
 
-# Examples per operation and generation mode; small enough for the whole contract run to stay
-# within ~2 minutes on the CI machine, large enough to reach every field's edge cases.
+# Generated examples per operation (schemathesis adds its explicit edge cases of every field to
+# them). Measured: the 66 operation runs cost ~40 s of CPU on SQLite, ~60 s on PostgreSQL.
 MAX_EXAMPLES = 30
 
 
