@@ -117,15 +117,23 @@ def error_response(error):
 
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     title = str(CSRF_TITLE if isinstance(error, CSRFError) else ERROR_TITLES.get(code, _("Something went wrong")))
+    headers = exception_headers(error)
     if wants_json():
-        return jsonify({"error": {"code": f"http_{code}", "message": title}}), code
+        return jsonify({"error": {"code": f"http_{code}", "message": title}}), code, headers
     try:
         body = render_template("errors/error.html", code=code, title=title,
                                csrf_failed=isinstance(error, CSRFError))
     except Exception:  # the layout itself failed (e.g. the database is down): still say something useful
         current_app.logger.exception("error page could not be rendered")
         body = f"<!doctype html><title>{code}</title><h1>{code}</h1>"
-    return body, code
+    return body, code, headers
+
+
+def exception_headers(error):
+    """The headers an HTTP error must carry besides its body, e.g. ``Allow`` on a 405 (RFC 9110)."""
+    if not isinstance(error, HTTPException):
+        return []
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def current_translations():

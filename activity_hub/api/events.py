@@ -117,6 +117,12 @@ def event_detail(event_id):
     return event_response(event_id)
 
 
+# event_rules' forms of a contact phone and an online link (``CONTACT_PHONE_RE``, ``URL_RE``, which
+# ignores case), as JSON Schema patterns; the text is stripped of surrounding spaces first.
+CONTACT_PHONE_PATTERN = r"^[ \t\r\n]*[0-9+\-() ]*[ \t\r\n]*$"
+ONLINE_URL_PATTERN = r'^[ \t\r\n]*([hH][tT][tT][pP][sS]?://[^\s<>"\u0000-\u001F]+)?[ \t\r\n]*$'
+
+
 def _text(limit_name, **kwargs):
     return Field("string", max_length=event_rules.LIMITS[limit_name], **kwargs)
 
@@ -134,21 +140,28 @@ def _event_fields(required):
         "series_name": _text("series_name", description="A series or campaign; created when new, \"\" for none."),
         "district_id": Field("integer", **req()),
         "venue_id": Field("integer", nullable=True, description="null for an online event."),
-        "online_url": Field("string", max_length=event_rules.LIMITS["online_url"], nullable=True),
+        "online_url": Field("string", max_length=event_rules.LIMITS["online_url"], nullable=True,
+                            pattern=ONLINE_URL_PATTERN, checked_by_service=True,
+                            description="An http(s) address, or \"\" or null for none."),
         "starts_at": Field("datetime", **req(description="Without an offset, read as Asia/Shanghai.")),
         "ends_at": Field("datetime", **req()),
-        # Ranges are the service's rules (checked there, with every other rule, in one answer).
-        "capacity": Field("integer", **req(description=(
+        # Ranges are the service's rules (checked there, with every other rule, in one answer);
+        # they are declared here for the document.
+        "capacity": Field("integer", minimum=1, maximum=event_rules.CAPACITY_MAX, checked_by_service=True,
+                          **req(description=(
             f"1 to {event_rules.CAPACITY_MAX}. Raising it promotes the waitlist; it cannot go below "
             "the places already taken."))),
-        "wheelchair_spaces": Field("integer", description="0 up to the capacity."),
-        "max_companions": Field("integer", description=f"0 to {event_rules.COMPANIONS_MAX}."),
+        "wheelchair_spaces": Field("integer", minimum=0, maximum=event_rules.CAPACITY_MAX, checked_by_service=True,
+                                   description="0 up to the capacity."),
+        "max_companions": Field("integer", minimum=0, maximum=event_rules.COMPANIONS_MAX, checked_by_service=True,
+                                description=f"0 to {event_rules.COMPANIONS_MAX}."),
         "registration_opens_at": Field("datetime", nullable=True),
         "registration_closes_at": Field("datetime", nullable=True),
         "requires_approval": Field("boolean"),
         "provisions": Field("array", items=Field("string", enum=NEED_CODES), max_items=len(NEED_CODES)),
         "contact_name": _text("contact_name"),
-        "contact_phone": _text("contact_phone"),
+        "contact_phone": _text("contact_phone", pattern=CONTACT_PHONE_PATTERN, checked_by_service=True,
+                               description="Digits, spaces, +, - and brackets."),
         "contact_email": _text("contact_email"),
     }
 

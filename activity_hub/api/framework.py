@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db
 from ..lookup_errors import LookupRefused, NotFound
+from ..web import exception_headers
 from . import tokens
 from .schema import INT_MAX
 
@@ -213,7 +214,7 @@ def _http_error(error):
         429: lambda: _("Too many attempts"),
     }
     message = messages.get(error.code, lambda: _("Something went wrong"))()
-    return error_response(error.code, f"http_{error.code}", message)
+    return error_response(error.code, f"http_{error.code}", message, headers=dict(exception_headers(error)))
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -221,13 +222,14 @@ def _http_error(error):
 def json_body(fields):
     """The request's JSON object, checked against ``fields`` (a Fields). Returns only the
     names given, cleaned, so PATCH can tell "not given" from "given"."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+    limit = max_body_bytes(fields)
+    if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "too_large", _("The request is too large"))
     is_json = request.mimetype == "application/json" or request.mimetype.endswith("+json")
     if request.mimetype and not is_json and (request.content_length or 0) > 0:
         raise ApiError(415, "unsupported_media_type", _("Send the request body as JSON"))
     raw = request.get_data(cache=True)
-    if len(raw) > MAX_BODY_BYTES:
+    if len(raw) > limit:
         raise ApiError(413, "too_large", _("The request is too large"))
     if not raw.strip():
         data = {}
@@ -242,6 +244,13 @@ def json_body(fields):
     if errors:
         raise validation_error(errors)
     return cleaned
+
+
+def max_body_bytes(fields):
+    """64 KiB, or more where the fields' own limits allow a longer valid body (an event's 20,000
+    characters of description, in Chinese, are larger): a valid body is never a 413."""
+    largest = fields.largest_json_bytes()
+    return MAX_BODY_BYTES if largest is None else max(MAX_BODY_BYTES, largest)
 
 
 def _refuse_constant(name):

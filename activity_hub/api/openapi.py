@@ -25,7 +25,7 @@ ERROR_STATUSES = {
     403: "Not allowed: `forbidden`, or `csrf_failed` for cookie-authenticated writes without the CSRF token.",
     404: "`not_found`: no such object, or not one the caller may see.",
     409: "Refused by a business rule; `code` says which (e.g. `event_full`, `already_registered`).",
-    413: "`too_large`: the request body is larger than 64 KiB.",
+    413: "`too_large`: the request body is larger than 64 KiB, or than the longest valid body where that is more.",
     415: "`unsupported_media_type`: the body is not JSON.",
     429: "`too_many_attempts`: too many failed logins; try again later.",
 }

@@ -14,6 +14,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Largest integer a PostgreSQL INTEGER column takes; larger numbers are refused, not overflowed.
 INT_MAX = 2**31 - 1
 MISSING = object()
+# Text may not hold control characters other than tab and line breaks (see ``_clean_string``);
+# the document says so with this pattern, in the regular-expression dialect JSON Schema uses.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$"
 
 
 class Invalid(ValueError):
@@ -23,7 +26,7 @@ class Invalid(ValueError):
 class Field:
     def __init__(self, kind, *, required=False, nullable=False, minimum=None, maximum=None,
                  max_length=None, min_length=None, enum=None, items=None, max_items=None,
-                 description=None, example=MISSING):
+                 description=None, example=MISSING, pattern=None, checked_by_service=False):
         self.kind = kind
         self.required = required
         self.nullable = nullable
@@ -36,6 +39,12 @@ class Field:
         self.max_items = max_items
         self.description = description
         self.example = example
+        # ``checked_by_service``: the range and ``pattern`` are the service's rules, stated here for the
+        # document; the service checks them with the others, so one answer names every wrong field.
+        if pattern is not None and not checked_by_service:
+            raise ValueError("a pattern is only documented; give checked_by_service=True")
+        self.pattern = pattern
+        self.checked_by_service = checked_by_service
 
     # -- OpenAPI --------------------------------------------------------------------------
     def schema(self):
@@ -48,6 +57,8 @@ class Field:
             "array": {"type": "array"},
         }[self.kind]
         schema = dict(base)
+        if self.kind == "string" and self.enum is None:
+            schema["pattern"] = self.pattern or NO_CONTROL_CHARACTERS
         if self.minimum is not None:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
@@ -72,6 +83,19 @@ class Field:
             schema["examples"] = [self.example]
         return schema
 
+    def largest_json_bytes(self):
+        """The longest JSON text a valid value can be (see ``Fields.largest_json_bytes``)."""
+        if self.kind == "string":
+            if self.enum is not None:
+                return max(12 * len(str(choice)) for choice in self.enum) + 2
+            return 12 * self.max_length + 2 if self.max_length is not None else None
+        if self.kind == "array":
+            item = self.items.largest_json_bytes()
+            if self.max_items is None or item is None:
+                return None
+            return self.max_items * (item + 2) + 2
+        return 64  # a number, a boolean, a date and time, null
+
     # -- JSON values ----------------------------------------------------------------------
     def clean(self, value):
         if value is None:
@@ -84,9 +108,10 @@ class Field:
     def _clean_string(self, value):
         if not isinstance(value, str):
             raise Invalid(_("Give text (a JSON string)"))
-        value = value.strip()
+        # Before stripping: a control character at either end is refused too, as the document says.
         if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
             raise Invalid(_("Remove the invisible control characters"))
+        value = value.strip()
         if self.min_length is not None and len(value) < self.min_length:
             raise Invalid(_("This cannot be empty") if self.min_length == 1 else
                           _("Give at least %(count)s characters", count=self.min_length))
@@ -95,10 +120,14 @@ class Field:
         return self._check_enum(value)
 
     def _clean_integer(self, value):
+        if isinstance(value, float) and value.is_integer() and abs(value) <= INT_MAX:
+            value = int(value)  # JSON has one kind of number: 3.0 is the whole number 3
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(_("Give a whole number"))
         if abs(value) > INT_MAX:
             raise Invalid(_("This number is too large"))
+        if self.checked_by_service:
+            return self._check_enum(value)
         if self.minimum is not None and value < self.minimum:
             raise Invalid(_("Give a number of at least %(minimum)s", minimum=self.minimum))
         if self.maximum is not None and value > self.maximum:
@@ -148,6 +177,12 @@ class Field:
         return value
 
     # -- query-string values ----------------------------------------------------------------
+    @property
+    def empty_text_is_absent(self):
+        """``?q=`` is no search; but ``?date_to=`` or ``?status=`` is not a date or a status, and is
+        refused rather than silently ignored (the document allows only dates and listed values)."""
+        return self.kind == "string" and self.enum is None and not self.min_length
+
     def clean_text(self, values):
         """Clean the query-string value(s) of this parameter (a list of strings)."""
         if self.kind == "array":
@@ -192,6 +227,18 @@ class Fields:
             schema["examples"] = [self.example]
         return schema
 
+    def largest_json_bytes(self):
+        """The longest JSON text a valid object of these fields can be (None: unbounded), counting
+        every character as the 12 bytes of an escaped surrogate pair, so a body of valid values is
+        never refused as too large."""
+        total = 2
+        for name, field in self.fields.items():
+            value = field.largest_json_bytes()
+            if value is None:
+                return None
+            total += 12 * len(name) + 4 + value
+        return total
+
     def parameters(self):
         """OpenAPI ``in: query`` parameters."""
         params = []
@@ -230,7 +277,7 @@ class Fields:
                 errors[str(name)[:100]] = _("This parameter is not known")
         for name, field in self.fields.items():
             values = args.getlist(name)
-            if not values or (field.kind != "array" and values == [""]):
+            if not values or (values == [""] and field.empty_text_is_absent):
                 if field.required:
                     errors[name] = _("This parameter is required")
                 continue
