@@ -20,7 +20,8 @@ from . import roster as roster_service
 from .blueprint import organizer_bp
 from .lookups import managed_event, managed_registration
 from .models import CONFIRMED, Registration, registration_status_label
-from .on_behalf import register_on_behalf
+from ..privacy import audit
+from .on_behalf import find_resident, register_on_behalf
 from .organizer_forms import CheckInSearchForm, FindResidentForm, RegisterResidentForm, RosterFilterForm
 from .roster_export import roster_csv, roster_xlsx
 
@@ -54,6 +55,7 @@ def roster(event_id):
     event = managed_event(current_user, event_id)
     status, need = _filters()
     entries = roster_service.roster(event, status, need or None)
+    audit.record(acting_user(), audit.ROSTER_VIEWED, event=event, address=request.remote_addr)
     return render_template(
         "events/organizer/roster.html", event=event, entries=entries, status=status, need=need,
         status_filters=roster_service.STATUS_FILTERS, needs=NEEDS, status_label=registration_status_label,
@@ -87,7 +89,7 @@ def register_resident(event_id):
         if "phone" not in request.args or not find.validate():
             status = 400 if find.errors else 200
             return render_template("events/organizer/register_find.html", event=event, form=find), status
-        resident = accounts.find_user_by_login(find.phone.data)
+        resident = find_resident(acting_user(), event, find.phone.data, request.remote_addr)
         form = RegisterResidentForm(formdata=None, phone=accounts.normalise_login(find.phone.data)[1])
         if resident is not None:
             form.needs.data = list(resident.default_needs or [])
@@ -107,7 +109,7 @@ def register_resident(event_id):
         registration = register_on_behalf(
             event, resident, form.phone.data, form.display_name.data, acting_user(), needs=form.needs.data,
             companions=form.companions.data or 0, note=form.note.data or "", needs_note=form.needs_note.data or "",
-            consent=form.consent.data,
+            consent=form.consent.data, address=request.remote_addr,
         )
     except accounts.AccountError as error:
         form.phone.errors = [error.message]
@@ -167,6 +169,8 @@ def check_in(event_id):
                 results, by_token = roster_service.roster_entries([found]), True
             else:
                 results = roster_service.search_for_checkin(event, form.q.data)
+            audit.record(acting_user(), audit.CHECKIN_LOOKUP, event=event, address=request.remote_addr,
+                         subject_user=results[0].user if len(results) == 1 else None)
         else:
             status = 400
     if not form.errors:
@@ -207,29 +211,33 @@ def no_shows(event_id):
 @organizer_bp.route("/events/<int:event_id>/needs")
 def needs_summary(event_id):
     event = managed_event(current_user, event_id)
+    audit.record(acting_user(), audit.NEEDS_SUMMARY_VIEWED, event=event, address=request.remote_addr)
     return render_template("events/organizer/needs.html", event=event,
                            summary=roster_service.needs_summary(event))
 
 
-def _export_entries(event):
+def _export_entries(event, kind):
     status, need = _filters()
-    return roster_service.roster(event, status, need or None)
+    entries = roster_service.roster(event, status, need or None)
+    audit.record(acting_user(), audit.ROSTER_EXPORTED, event=event, detail=kind, address=request.remote_addr)
+    return entries
 
 
 @organizer_bp.route("/events/<int:event_id>/roster.csv")
 def roster_csv_export(event_id):
     event = managed_event(current_user, event_id)
-    return download(roster_csv(_export_entries(event)), f"roster-{event.id}.csv")
+    return download(roster_csv(_export_entries(event, "csv")), f"roster-{event.id}.csv")
 
 
 @organizer_bp.route("/events/<int:event_id>/roster.xlsx")
 def roster_xlsx_export(event_id):
     event = managed_event(current_user, event_id)
-    return download(roster_xlsx(_export_entries(event), event.title), f"roster-{event.id}.xlsx")
+    return download(roster_xlsx(_export_entries(event, "xlsx"), event.title), f"roster-{event.id}.xlsx")
 
 
 @organizer_bp.route("/events/<int:event_id>/sign-in-sheet")
 def sign_in_sheet(event_id):
     event = managed_event(current_user, event_id)
+    audit.record(acting_user(), audit.SIGN_IN_SHEET_VIEWED, event=event, address=request.remote_addr)
     return render_template("events/organizer/sign_in_sheet.html", event=event,
                            entries=roster_service.roster(event, CONFIRMED), masked_phone=roster_service.masked_phone)
