@@ -53,4 +53,4 @@ def my_access_log():
     user = require_user()
     response = jsonify({"items": [access_json(entry) for entry in audit.access_log(user.id)]})
     response.headers["Cache-Control"] = "no-store"
-    return response
+    return response, 200

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from activity_hub.extensions import db
 from activity_hub.privacy.models import AuditEntry, ConsentRecord
+from tests.api.conftest import make_token  # noqa: F401  (the API's bearer tokens)
 from tests.conftest import login
 from tests.events.conftest import move_event  # noqa: F401  (putting an event in the past)
 
