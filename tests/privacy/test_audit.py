@@ -165,8 +165,8 @@ def test_postgresql_refuses_changes_in_the_database(app):
     spec.loader.exec_module(migration)
     with app.app_context():
         with db.engine.begin() as connection:
-            connection.exec_driver_sql(migration.REFUSE_FUNCTION)
-            connection.exec_driver_sql(migration.REFUSE_TRIGGER)
+            connection.execute(sa.text(migration.REFUSE_FUNCTION))  # as the migration's op.execute
+            connection.execute(sa.text(migration.REFUSE_TRIGGER))
         try:
             with db.engine.begin() as connection:
                 connection.exec_driver_sql(
