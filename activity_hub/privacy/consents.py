@@ -9,8 +9,11 @@ from sqlalchemy.orm import joinedload
 
 from ..db_types import utcnow
 from ..extensions import db
-from .models import BY_SELF, BY_STAFF, PURPOSES, REGISTRATION_NEEDS, SAVED_NEEDS, ConsentRecord
+from .models import BY_SELF, BY_STAFF, PURPOSES, REGISTRATION_NEEDS, SAVED_NEEDS, SMS, ConsentRecord
 from .notice import NOTICE_VERSION
+
+
+SMS_PURPOSE = SMS
 
 
 class ConsentError(Exception):
@@ -68,10 +71,12 @@ def withdraw(user, purpose):
     if purpose not in PURPOSES:
         raise ConsentError("unknown_purpose")
     now = utcnow()
+    # The usual needs are erased with the consent to needs, so the consent to keep them ends too.
+    purposes = (REGISTRATION_NEEDS, SAVED_NEEDS) if purpose == REGISTRATION_NEEDS else (purpose,)
     try:
         db.session.execute(
             sa.update(ConsentRecord)
-            .where(ConsentRecord.user_id == user.id, ConsentRecord.purpose == purpose,
+            .where(ConsentRecord.user_id == user.id, ConsentRecord.purpose.in_(purposes),
                    ConsentRecord.withdrawn_at.is_(None))
             .values(withdrawn_at=now)
         )
@@ -81,6 +86,8 @@ def withdraw(user, purpose):
             user.default_needs_note = ""
             if purpose == REGISTRATION_NEEDS:
                 erased = _erase_future_needs(user.id, now)
+        elif purpose == SMS and user.message_channel == SMS:
+            user.message_channel = None  # back to choosing automatically
         db.session.commit()
     except Exception:
         db.session.rollback()

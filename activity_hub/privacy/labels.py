@@ -17,7 +17,8 @@ WITHDRAW_EFFECTS = {
         "prepare anything for you (for example a wheelchair space, a sign-language interpreter or braille). "
         "You can tell the organizer again at any time by registering again or by calling us."),
     SAVED_NEEDS: _l("We erase the usual needs saved on your account. Your registrations keep their needs."),
-    SMS: _l("We record that you no longer agree to text messages."),
+    SMS: _l("Text messages are no longer your chosen way to hear from us: the site chooses again. "
+            "You can choose how messages reach you on the page \"Choose how messages reach you\"."),
 }
 
 ACTION_LABELS = {

@@ -179,3 +179,29 @@ def test_postgresql_refuses_changes_in_the_database(app):
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("DROP TRIGGER audit_entries_append_only ON audit_entries")
                 connection.exec_driver_sql("DROP FUNCTION audit_entries_refuse_change()")
+
+
+def test_a_volunteers_page_with_needs_briefings_leaves_one_entry(app, signed_in, make_user, make_event, audit_rows):
+    from activity_hub.events.models import Event
+    from activity_hub.volunteers.models import Assignment
+
+    volunteer = make_user(roles=("volunteer",))
+    event_id = make_event()
+    for _ in range(2):
+        signed_in(make_user()).post(f"/events/{event_id}/register",
+                                    data={"companions": "0", "consent": "y", "needs": ["sign_language"]})
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assignment = Assignment(event_id=event_id, volunteer_id=volunteer, role="手语翻译", skill="sign_language",
+                                status="accepted", shift_start=event.starts_at, shift_end=event.ends_at)
+        db.session.add(assignment)
+        db.session.commit()
+        assignment_id = assignment.id
+    assert get(signed_in(volunteer), "/volunteers/my").status_code == 200
+    assert audit_rows() == [(volunteer, audit.VOLUNTEER_BRIEFING_VIEWED, None, None, ADDRESS,
+                             f"assignments {assignment_id}")]
+
+
+def test_a_volunteers_page_without_briefings_leaves_none(signed_in, make_user, audit_rows):
+    assert signed_in(make_user(roles=("volunteer",))).get("/volunteers/my").status_code == 200
+    assert audit_rows() == []

@@ -177,3 +177,31 @@ def test_a_consent_given_by_staff_must_name_them(app, make_user):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_withdrawing_the_needs_consent_ends_the_consent_to_keep_usual_needs_too(signed_in, make_user, consent_rows):
+    person = make_user()
+    client = signed_in(person)
+    client.post("/account", data={"display_name": "王芳", "district": "", "locale": "en",
+                                  "default_needs": ["braille"], "default_needs_note": ""})
+    client.post("/me/consents/registration_needs/withdraw")
+    assert consent_rows(person) == [("saved_needs", "self", None, NOTICE_VERSION, True)]
+    # Saving usual needs again is a new consent.
+    client.post("/account", data={"display_name": "王芳", "district": "", "locale": "en",
+                                  "default_needs": ["captions"], "default_needs_note": ""})
+    assert consent_rows(person)[-1] == ("saved_needs", "self", None, NOTICE_VERSION, False)
+
+
+def test_choosing_text_messages_records_that_consent_and_withdrawing_it_stops_the_choice(
+        signed_in, make_user, consent_rows, app):
+    person = make_user()
+    client = signed_in(person)
+    settings = {"channel": "sms", "reminders": ["day_before"]}
+    assert client.post("/me/messages/settings", data=settings).status_code == 302
+    assert client.post("/me/messages/settings", data=settings).status_code == 302  # unchanged: no new record
+    assert consent_rows(person) == [("sms", "self", None, NOTICE_VERSION, False)]
+    answer = client.post("/me/consents/sms/withdraw", follow_redirects=True)
+    assert "the site chooses again" in answer.get_data(as_text=True)
+    assert consent_rows(person) == [("sms", "self", None, NOTICE_VERSION, True)]
+    with app.app_context():
+        assert db.session.get(User, person).message_channel is None
