@@ -205,3 +205,27 @@ def test_choosing_text_messages_records_that_consent_and_withdrawing_it_stops_th
     assert consent_rows(person) == [("sms", "self", None, NOTICE_VERSION, True)]
     with app.app_context():
         assert db.session.get(User, person).message_channel is None
+
+
+def test_the_export_and_sign_in_sheet_say_needs_withdrawn(signed_in, make_user, make_event):
+    person = make_user()
+    client = signed_in(person)
+    event_id = make_event()
+    register(client, event_id, needs=["braille"])
+    client.post("/me/consents/registration_needs/withdraw")
+    organizer = signed_in(make_user(roles=("organizer",), role_district_code="wuchang"))
+    export = organizer.get(f"/organize/events/{event_id}/roster.csv").get_data(as_text=True)
+    assert "Needs withdrawn" in export and "Braille" not in export
+    sheet = organizer.get(f"/organize/events/{event_id}/sign-in-sheet").get_data(as_text=True)
+    assert "Needs withdrawn" in sheet
+
+
+def test_registering_through_the_api_with_needs_records_the_consent(client, make_user, make_event, make_token,
+                                                                    consent_rows):
+    from tests.api.conftest import bearer
+
+    person = make_user()
+    answer = client.post(f"/api/v1/events/{make_event()}/registrations", headers=bearer(make_token(person)),
+                         json={"consent": True, "needs": ["captions"]})
+    assert answer.status_code == 201
+    assert consent_rows(person) == [("registration_needs", "self", None, NOTICE_VERSION, False)]
