@@ -133,6 +133,8 @@ class Config:
     CALENDAR_HOST = os.environ.get("CALENDAR_HOST", "activity-hub.local")
     HELP_PHONE = os.environ.get("HELP_PHONE", "027-12345678")
     HELP_EMAIL = os.environ.get("HELP_EMAIL", "help@activity-hub.local")
+    # Days after an event ends that its needs are kept (the privacy notice states it).
+    RETENTION_NEEDS_DAYS = int(os.environ.get("RETENTION_NEEDS_DAYS", 90))
 
     # The site's public address, for links in e-mail (e.g. https://activity-hub.example).
     SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None

@@ -8,7 +8,7 @@ from .extensions import babel, cache, csrf, db, login_manager, mail, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PACKAGE_DIR.parent
-DOMAINS = ("auth", "events", "volunteers", "calendar", "dashboard", "messages", "api")
+DOMAINS = ("auth", "events", "volunteers", "calendar", "dashboard", "messages", "privacy", "api")
 
 
 def create_app(config_name=None, **overrides):

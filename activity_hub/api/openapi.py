@@ -16,7 +16,7 @@ from .framework import Routes
 # Modules of activity_hub.api that declare endpoints, in the order their tags appear.
 # The optional ones belong to other domains and are skipped while they do not exist.
 ENDPOINT_MODULES = ("account", "events", "registrations", "organizer", "announcements", "volunteers", "targets",
-                    "message_queue", "messages", "openapi")
+                    "message_queue", "messages", "privacy", "openapi")
 OPTIONAL_MODULES = {"volunteers", "targets"}
 
 ERROR_STATUSES = {

@@ -7,6 +7,8 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import gettext as _
 from ..messages.outbox import queue_message
+from ..privacy import audit, consents
+from ..privacy.models import SAVED_NEEDS
 from . import accounts, login_codes, login_limits, sessions
 from .accounts import AccountError
 from .models import CODE_LOGIN
@@ -78,10 +80,12 @@ def log_in(login, password, account_key, address):
         raise
     if user is not None:
         login_limits.clear_failures(account_key)
+        audit.record(user, audit.LOGIN, subject_user=user, address=address, commit=False)
         db.session.commit()
         return user
     db.session.rollback()
     login_limits.record_failure(account_key, address)
+    audit.record(None, audit.LOGIN_FAILED, subject_user=accounts.find_user_by_login(login), address=address)
     return None
 
 
@@ -98,6 +102,8 @@ def update_profile(user, *, display_name, district, default_needs, default_needs
     user.display_name = display_name
     user.district = district
     accounts.set_default_needs(user, default_needs, default_needs_note)
+    if (user.default_needs or user.default_needs_note) and consents.standing(user.id, SAVED_NEEDS) is None:
+        consents.give(user.id, SAVED_NEEDS)  # saving usual needs is consenting to keep them
     user.text_only_contact = text_only_contact
     user.emergency_contact_name = emergency_contact_name or ""
     parsed = accounts.normalise_login(emergency_contact_phone) if emergency_contact_phone else None

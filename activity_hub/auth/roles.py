@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..privacy import audit
 from . import accounts
 from .accounts import AccountError
 from .models import ADMIN, DISTRICT_SCOPED_ROLES, ORGANIZER, RESIDENT, ROLES, TEAM_LEADER, VOLUNTEER
@@ -55,6 +56,8 @@ def grant_as_admin(admin, user, role, district=None):
             grant.granted_by_id = admin.id
             grant.granted_at = utcnow()
             outcome = "granted" if current is None else "changed"
+            audit.record(admin, audit.ROLE_GRANTED, subject_user=user, commit=False,
+                         detail=f"{role} {district.code if district is not None else 'city'}")
     except AccountError:
         db.session.rollback()
         raise
@@ -81,6 +84,7 @@ def withdraw_as_admin(admin, user, role):
         if problem is not None:
             raise AccountError(problem, "role")
         accounts.withdraw_role(user, role)
+        audit.record(admin, audit.ROLE_WITHDRAWN, subject_user=user, detail=role, commit=False)
     except AccountError:
         db.session.rollback()
         raise

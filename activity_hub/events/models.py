@@ -192,6 +192,9 @@ class Registration(db.Model):
     checked_in_at = sa.Column(UTCDateTime)
     no_show = sa.Column(sa.Boolean, nullable=False, default=False)
     cancelled_at = sa.Column(UTCDateTime)
+    # Set when the resident withdrew their consent to needs: the needs were erased, and the roster
+    # says so rather than showing "no needs".
+    needs_withdrawn_at = sa.Column(UTCDateTime)
 
     event = relationship("Event")
     user = relationship("User", foreign_keys=[user_id])

@@ -8,6 +8,7 @@ only that an account exists, and can register it for their event, asking what is
 from ..auth import accounts, invitations
 from ..auth.accounts import can_manage_district
 from ..extensions import db
+from ..privacy import audit
 from . import registration
 
 
@@ -17,16 +18,15 @@ def may_see_saved_needs(organizer, resident):
     return can_manage_district(organizer, resident.district_id)
 
 
-def find_resident(organizer, phone):
-    """(the account with this mobile number or None, whether ``organizer`` may see its saved needs).
-
-    Reading a resident's needs is to be written to the audit log (DESIGN.md §3): the privacy
-    domain's ``audit.record`` belongs here, once it exists."""
+def find_resident(organizer, event, phone, address=None):
+    """(the account with this mobile number or None, whether ``organizer`` may see its saved needs);
+    the lookup is written to the audit log (the resident can read it in their access log)."""
     resident = accounts.find_user_by_login(phone)
+    audit.record(organizer, audit.RESIDENT_LOOKED_UP, subject_user=resident, event=event, address=address)
     return resident, resident is not None and may_see_saved_needs(organizer, resident)
 
 
-def register_on_behalf(event, resident, phone, display_name, organizer, **choices):
+def register_on_behalf(event, resident, phone, display_name, organizer, address=None, **choices):
     """Register ``resident`` (or, when None, a new account with ``phone`` and ``display_name`` and a
     password nobody knows and an invitation to choose one) for ``event``; ``choices`` are
     ``registration.register``'s needs, companions,
@@ -40,4 +40,6 @@ def register_on_behalf(event, resident, phone, display_name, organizer, **choice
         except accounts.AccountError:
             db.session.rollback()
             raise
-    return registration.register(event.id, resident, registered_by=organizer, **choices)
+    made = registration.register(event.id, resident, registered_by=organizer, **choices)
+    audit.record(organizer, audit.REGISTERED_ON_BEHALF, subject_user=made.user_id, event=event, address=address)
+    return made

@@ -20,6 +20,7 @@ from . import roster as roster_service
 from .blueprint import organizer_bp
 from .lookups import managed_event, managed_registration
 from .models import CONFIRMED, Registration, registration_status_label
+from ..privacy import audit
 from .on_behalf import find_resident, may_see_saved_needs, register_on_behalf
 from .organizer_forms import CheckInSearchForm, FindResidentForm, RegisterResidentForm, RosterFilterForm
 from .roster_export import roster_csv, roster_xlsx
@@ -54,12 +55,20 @@ def roster(event_id):
     event = managed_event(current_user, event_id)
     status, need = _filters()
     entries = roster_service.roster(event, status, need or None)
-    return render_template(
+    return _audited(audit.ROSTER_VIEWED, event, render_template(
         "events/organizer/roster.html", event=event, entries=entries, status=status, need=need,
         status_filters=roster_service.STATUS_FILTERS, needs=NEEDS, status_label=registration_status_label,
         availability=reg.availability([event.id]).get(event.id),
         filters=RosterFilterForm(formdata=None, status=status, need=need),
-    )
+    ))
+
+
+def _audited(action, event, answer, subject_user=None, detail=None):
+    """Record the reading in the audit log once the answer is built: the entry's commit then
+    expires nothing the page still reads (one INSERT, whatever the number of residents)."""
+    audit.record(acting_user(), action, event=event, subject_user=subject_user, detail=detail,
+                 address=request.remote_addr)
+    return answer
 
 
 @organizer_bp.route("/registrations/<int:registration_id>/<any(approve, reject, 'move-up', 'check-in'):action>",
@@ -87,7 +96,7 @@ def register_resident(event_id):
         if "phone" not in request.args or not find.validate():
             status = 400 if find.errors else 200
             return render_template("events/organizer/register_find.html", event=event, form=find), status
-        resident, needs_shown = find_resident(current_user, find.phone.data)
+        resident, needs_shown = find_resident(acting_user(), event, find.phone.data, request.remote_addr)
         form = RegisterResidentForm(formdata=None, phone=accounts.normalise_login(find.phone.data)[1])
         if needs_shown:
             form.needs.data = list(resident.default_needs or [])
@@ -107,7 +116,7 @@ def register_resident(event_id):
         registration = register_on_behalf(
             event, resident, form.phone.data, form.display_name.data, acting_user(), needs=form.needs.data,
             companions=form.companions.data or 0, note=form.note.data or "", needs_note=form.needs_note.data or "",
-            consent=form.consent.data,
+            consent=form.consent.data, address=request.remote_addr,
         )
     except accounts.AccountError as error:
         form.phone.errors = [error.message]
@@ -172,8 +181,12 @@ def check_in(event_id):
     if not form.errors:
         form.q.render_kw = {"autofocus": True}  # ready for the next scan
     checked_in = roster_service.checked_in_count(event)
-    return render_template("events/organizer/check_in.html", event=event, form=form, results=results,
-                           by_token=by_token, checked_in=checked_in, status_label=registration_status_label), status
+    page = render_template("events/organizer/check_in.html", event=event, form=form, results=results,
+                           by_token=by_token, checked_in=checked_in, status_label=registration_status_label)
+    if results is not None:
+        page = _audited(audit.CHECKIN_LOOKUP, event, page,
+                        subject_user=results[0].registration.user_id if len(results) == 1 else None)
+    return page, status
 
 
 def _checked_in_message(registration):
@@ -207,8 +220,8 @@ def no_shows(event_id):
 @organizer_bp.route("/events/<int:event_id>/needs")
 def needs_summary(event_id):
     event = managed_event(current_user, event_id)
-    return render_template("events/organizer/needs.html", event=event,
-                           summary=roster_service.needs_summary(event))
+    return _audited(audit.NEEDS_SUMMARY_VIEWED, event, render_template(
+        "events/organizer/needs.html", event=event, summary=roster_service.needs_summary(event)))
 
 
 def _export_entries(event):
@@ -219,17 +232,21 @@ def _export_entries(event):
 @organizer_bp.route("/events/<int:event_id>/roster.csv")
 def roster_csv_export(event_id):
     event = managed_event(current_user, event_id)
-    return download(roster_csv(_export_entries(event)), f"roster-{event.id}.csv")
+    return _audited(audit.ROSTER_EXPORTED, event,
+                    download(roster_csv(_export_entries(event)), f"roster-{event.id}.csv"),
+                    detail="csv")
 
 
 @organizer_bp.route("/events/<int:event_id>/roster.xlsx")
 def roster_xlsx_export(event_id):
     event = managed_event(current_user, event_id)
-    return download(roster_xlsx(_export_entries(event), event.title), f"roster-{event.id}.xlsx")
+    return _audited(audit.ROSTER_EXPORTED, event, download(roster_xlsx(_export_entries(event), event.title),
+                                                           f"roster-{event.id}.xlsx"), detail="xlsx")
 
 
 @organizer_bp.route("/events/<int:event_id>/sign-in-sheet")
 def sign_in_sheet(event_id):
     event = managed_event(current_user, event_id)
-    return render_template("events/organizer/sign_in_sheet.html", event=event,
-                           entries=roster_service.roster(event, CONFIRMED), masked_phone=roster_service.masked_phone)
+    return _audited(audit.SIGN_IN_SHEET_VIEWED, event, render_template(
+        "events/organizer/sign_in_sheet.html", event=event, entries=roster_service.roster(event, CONFIRMED),
+        masked_phone=roster_service.masked_phone))

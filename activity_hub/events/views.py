@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..accessibility import VENUE_FEATURES, feature_label, need_label
 from ..db_types import utcnow
+from ..privacy import consents
 from . import event_page, registration
 from .blueprint import bp
 from .catalogue_page import catalogue_results
@@ -95,9 +96,12 @@ def register(event_id):
     if blocked is None and mine is not None:
         return redirect(url_for("events.registration_result", registration_id=mine.id))
     form = RegistrationForm(max_companions=event.max_companions)
+    consent_state = None
     if request.method == "GET":
         form.needs.data = list(current_user.default_needs or [])
         form.needs_note.data = current_user.default_needs_note or ""
+        consent_state = consents.needs_consent_state(current_user.id)
+        form.consent.data = consent_state == consents.CURRENT
     if blocked is not None:
         return render_template("events/register.html", event=event, form=form, blocked=blocked), (
             409 if request.method == "POST" else 200)
@@ -115,7 +119,7 @@ def register(event_id):
                 return render_template("events/register.html", event=event, form=form, blocked=refused), 409
             form.add_refusal(refused)
         return render_template("events/register.html", event=event, form=form, blocked=None), 400
-    return render_template("events/register.html", event=event, form=form, blocked=None)
+    return render_template("events/register.html", event=event, form=form, blocked=None, consent_state=consent_state)
 
 
 # --- registrations ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..privacy import consents
 from .models import EMAIL, SITE, SMS
 from .preferences import delivery_channel
 
@@ -73,6 +74,8 @@ def save_contact_preferences(user, channel, remind_day_before, remind_two_hours_
     reason = missing_channel_reasons(user).get(channel)
     if reason is not None:
         raise ContactPreferenceError(reason, "channel")
+    if channel == SMS and user.message_channel != SMS:
+        consents.give(user.id, consents.SMS_PURPOSE)  # choosing text messages is consenting to them
     user.message_channel = None if channel == AUTOMATIC else channel
     user.remind_day_before = bool(remind_day_before)
     user.remind_two_hours_before = bool(remind_two_hours_before)

@@ -1,9 +1,10 @@
 """A volunteer's own shifts: see them, accept, decline with a reason, and the year's hours."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..privacy import audit
 from ..web import render_form
 from . import assignments as service, lookups
 from .blueprint import bp
@@ -18,11 +19,15 @@ from .view_helpers import perform
 def my_assignments():
     lookups.require_volunteer(current_user)
     shifts = my_shifts(db.session, current_user.id)
-    return render_template(
+    page = render_template(
         "volunteers/my_assignments.html", upcoming=shifts.upcoming, past=shifts.past, briefings=shifts.briefings,
         now=shifts.now, year=shifts.year, served_shifts=shifts.served_shifts,
         served_hours=round(shifts.served_hours, 1), form=ConfirmForm(),
     )
+    if shifts.briefings:  # the needs of the events they serve: one entry, after the page is built
+        audit.record(current_user.id, audit.VOLUNTEER_BRIEFING_VIEWED, address=request.remote_addr,
+                     detail="assignments " + ",".join(str(key) for key in sorted(shifts.briefings)))
+    return page
 
 
 @bp.route("/my/<int:assignment_id>/accept", methods=["POST"])

@@ -23,8 +23,10 @@ def kinds(statements):
 def test_one_registration_is_a_few_statements_in_one_transaction(app, make_event, make_user, make_token, client):
     """Find the token with its user; lock the event (with its venue); count its places, whether the
     resident is registered already and take the new registration's id; insert the registration, its
-    needs and the resident's message (one statement on PostgreSQL, three on SQLite). The token's
-    first use in a while is saved in the same transaction. Cannot grow back unnoticed."""
+    needs and the resident's message (one statement on PostgreSQL, three on SQLite), and, as the
+    registration has needs, the record of the resident's consent to them (PIPL art. 29: a separate
+    consent to sensitive information, kept as proof; a registration without needs writes none). The
+    token's first use in a while is saved in the same transaction. Cannot grow back unnoticed."""
     postgresql = is_postgresql(app)
     writes = ["WITH new_registration"] if postgresql else [
         "INSERT INTO registrations", "INSERT INTO registration_needs", "INSERT INTO outbox_messages"]
@@ -36,7 +38,7 @@ def test_one_registration_is_a_few_statements_in_one_transaction(app, make_event
     assert answer.status_code == 201 and answer.get_json()["status"] == CONFIRMED
     assert kinds(first) == [
         "SELECT api_tokens.id,", "UPDATE api_tokens", "SELECT events.id,", "SELECT coalesce(sum(CASE",
-    ] + writes + ["COMMIT"], first
+    ] + writes + ["INSERT INTO consent_records", "COMMIT"], first
 
     # The token was used a moment ago: nothing written for it; no needs: no needs row.
     with recorded_statements(app, transaction_control=False, commits=True) as second:

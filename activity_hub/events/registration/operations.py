@@ -29,6 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from ...db_types import utcnow
 from ...extensions import db
 from ...messages.outbox import message_values
+from ...privacy import consents
+from ...privacy.models import REGISTRATION_NEEDS
 from ..models import HOLDING_STATUSES, PUBLISHED, WAITLISTED, Event, Registration
 from . import messages, store
 from .checks import RegistrationRefused, already_registered, can_cancel, check_input, closed_reason, require_manager
@@ -148,6 +150,8 @@ def register_with_position(event_id, user, needs=(), companions=0, note="", need
     except IntegrityError:
         db.session.rollback()
         raise already_registered() from None
+    if needs or registration.needs_note:  # a consent to needs, recorded with the registration
+        consents.give(user.id, REGISTRATION_NEEDS, staff=registered_by, now=now)
     try:
         commit(keep_loaded=True)
     except IntegrityError:
