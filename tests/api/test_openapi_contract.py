@@ -62,7 +62,9 @@ def organizer_headers(make_user, make_token):
 # spaces within the capacity, registration closing before the start), against stored data (a venue
 # or district that exists, a capacity not below the places taken) or, for `contact_email`, the
 # site's e-mail rule (any script, NFKC-normalised, as for logins), which no JSON Schema pattern
-# states faithfully. Schema-valid input that breaks one of them is refused with a 400
+# states faithfully; a new password's policy (not one of the 10,000 most common passwords, not the
+# account's own number, address or name); and a token asked for with exactly one of a password or a
+# code. Schema-valid input that breaks one of them is refused with a 400
 # `validation_failed` naming the field. Any other refusal of schema-valid input, or a 400 naming
 # another field, fails the test.
 RULES_BEYOND_THE_SCHEMA = {
@@ -71,6 +73,8 @@ RULES_BEYOND_THE_SCHEMA = {
     ("PATCH", "/api/v1/events/{event_id}"): {"ends_at", "registration_opens_at", "registration_closes_at",
                                              "wheelchair_spaces", "venue_id", "district_id", "contact_email",
                                              "starts_at", "capacity"},
+    ("POST", "/api/v1/auth/password"): {"new_password"},
+    ("POST", "/api/v1/auth/token"): {"password", "code"},
 }
 
 
