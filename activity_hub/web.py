@@ -4,6 +4,7 @@ from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, Unauthorized
 
+from . import caching
 from .exports import MIMETYPES
 from .i18n import html_lang
 from .local_time import local_time
@@ -28,20 +29,11 @@ NAV_ITEMS = [
 ]
 
 
-PAGE_PATHS_KEPT = 1000
-
-
 def page_path(endpoint):
     """``url_for(endpoint)`` for a page without arguments, built once per app and script root
-    (such a path depends on nothing else); every page's layout asks for up to ten of them."""
-    built = current_app.extensions.setdefault("page_paths", {})
-    key = (request.script_root, endpoint)
-    found = built.get(key)
-    if found is None:
-        if len(built) >= PAGE_PATHS_KEPT:  # script roots are few; never let them grow without end
-            built.clear()
-        found = built[key] = url_for(endpoint)
-    return found
+    (such a path depends on nothing else; caching.py "page_paths"); every page's layout asks for
+    up to ten of them."""
+    return caching.remembered("page_paths", (request.script_root, endpoint), lambda: url_for(endpoint))
 
 
 def visible_nav_items():

@@ -11,7 +11,8 @@ from ..events import catalogue, event_admin, event_rules
 from ..events.lookups import visible_event
 from ..events.models import CATEGORIES
 from ..events.registration import availability
-from ..extensions import cache, db
+from .. import caching
+from ..extensions import db
 from . import service_errors  # noqa: F401  (registers the service error handlers)
 from .framework import Routes, json_body, query_args, require_user
 from .schema import Field, Fields
@@ -42,16 +43,13 @@ CATALOGUE_QUERY = Fields({
 })
 
 
-LISTING_CACHE_VERSION = 1  # raise when the listing's JSON changes shape, so no worker serves the old one
-
-
-def listing_cache_key(args):
+def listing_cache_key_parts(args):
     """Everything a page of the listing depends on: the checked query (sorted, so the same
     filters share an entry), the language (district names) and the root URL (event links).
     Nothing of the caller: the listing is the same for everyone."""
     given = {name: value for name, value in args.items() if value not in ("", None)}
     asked = {"page": 1, "per_page": catalogue.DEFAULT_PER_PAGE, **given}
-    return f"api-events:v{LISTING_CACHE_VERSION}:{get_locale()}:{request.url_root}:{sorted(asked.items())!r}"
+    return (get_locale(), request.url_root, repr(sorted(asked.items())))
 
 
 def listing_page(args):
@@ -77,13 +75,8 @@ def list_events():
     changed, published or cancelled, may be that many seconds old. `GET /events/{event_id}`
     and registering always read the current places."""
     args = query_args(CATALOGUE_QUERY)
-    seconds = catalogue.cache_seconds()
-    key = listing_cache_key(args) if seconds > 0 else None
-    body = cache.get(key) if key else None
-    if body is None:
-        body = jsonify(listing_page(args)).get_data()
-        if key:
-            cache.set(key, body, timeout=seconds)
+    body = caching.get_or_make("api_event_listing", listing_cache_key_parts(args),
+                               lambda: jsonify(listing_page(args)).get_data())
     return current_app.response_class(body, mimetype=current_app.json.mimetype), 200
 
 

@@ -33,16 +33,6 @@ MAX_PER_PAGE = 100
 MAX_SEARCH_LENGTH = 100
 MAX_SEARCH_TERMS = 5
 COUNT_AHEAD = 200  # matches counted beyond the start of the page shown (10 pages of 20)
-DEFAULT_CACHE_SECONDS = 10
-
-
-def cache_seconds():
-    """How long a page of the listing (the HTML results, the API's JSON) may be reused for the
-    same filters: ``CATALOGUE_CACHE_SECONDS`` (default 10; 0: never). Places left, and events
-    changed, published or cancelled, can be that old in a listing; an event's own page and
-    registration always read the database."""
-    return int(current_app.config.get("CATALOGUE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-
 
 @dataclass
 class CatalogueFilters:

@@ -29,20 +29,15 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ..accessibility import clean_need_codes
 from ..districts import District
-from ..extensions import cache, db
+from .. import caching
+from ..extensions import db
 from ..locale_text import pick
 from .lookups import ensure_visible
 from .models import ACTIVE_STATUSES, Event, EventProvision, Registration, Series, Venue
 from .registration.places import Availability, status_in, usage_columns
 
-DEFAULT_CACHE_SECONDS = 300
-CACHE_VERSION = 1  # raise when the parts' markup changes, so no worker serves the old one
 PARTS_TEMPLATE = "events/_event_parts.html"
 PART_NAMES = ("head", "top", "easy_read", "lead", "where", "about_place", "rest", "contact")
-
-
-def cache_seconds():
-    return int(current_app.config.get("EVENT_PAGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
 
 
 class joined_codes(FunctionElement):
@@ -111,10 +106,11 @@ def places_of(event):
                         int(event.wheelchair_taken), int(event.waitlist_length))
 
 
-def cache_key(event):
+def cache_key_parts(event):
+    """The versions the parts depend on (caching.DECLARATIONS["event_page"])."""
     venue_version = event.venue_updated_at.isoformat() if event.venue_updated_at else "-"
-    return (f"event_page:v{CACHE_VERSION}:{event.id}:{event.updated_at.isoformat()}:{event.sequence}:"
-            f"{venue_version}:{get_locale()}:{request.root_url}")
+    return (event.id, event.updated_at.isoformat(), event.sequence, venue_version, get_locale(),
+            request.root_url)
 
 
 def provisions_of(event):
@@ -133,11 +129,5 @@ def render_parts(event):
 
 def event_parts(event):
     """The shared parts of ``event`` (a ``page_event`` row) as Markup, from the cache when there."""
-    seconds = cache_seconds()
-    key = cache_key(event) if seconds > 0 else None
-    found = cache.get(key) if key else None
-    if found is None:
-        found = render_parts(event)
-        if key:
-            cache.set(key, found, timeout=seconds)
+    found = caching.get_or_make("event_page", cache_key_parts(event), lambda: render_parts(event))
     return {name: Markup(html) for name, html in found.items()}
