@@ -7,7 +7,7 @@ from flask import current_app, url_for
 
 from ..accessibility import NEED_CODES, VENUE_FEATURE_CODES
 from ..events.models import CATEGORIES, EVENT_STATUSES, REGISTRATION_STATUSES
-from ..web import local_time
+from ..local_time import local_time
 
 
 def iso(value):
