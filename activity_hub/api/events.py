@@ -8,11 +8,10 @@ from flask_login import current_user
 from ..accessibility import NEED_CODES
 from ..districts import DISTRICTS
 from ..events import catalogue, event_admin, event_rules
-from ..events.lookups import visible_event
+from ..events.lookups import ensure_visible
 from ..events.models import CATEGORIES
-from ..events.registration import availability
+from ..events.read_model import event_with_places
 from .. import caching
-from ..extensions import db
 from . import service_errors  # noqa: F401  (registers the service error handlers)
 from .framework import Routes, json_body, query_args, require_user
 from .schema import Field, Fields
@@ -23,10 +22,10 @@ route = Routes(OPENAPI_PATHS, tag="Events")
 
 
 def event_response(event_id, status=200):
-    """The event as the caller may see it: drafts only for those who manage them (``events.lookups``)."""
-    db.session.expire_all()
-    event = visible_event(current_user, event_id)
-    return event_json(event, availability([event.id])[event.id], detail=True), status
+    """The event as the caller may see it (the read model, with its places, read afresh): drafts
+    only for those who manage them (``events.lookups``)."""
+    event, places = event_with_places(event_id)
+    return event_json(ensure_visible(current_user, event), places, detail=True), status
 
 
 CATALOGUE_QUERY = Fields({
@@ -57,8 +56,8 @@ def listing_page(args):
         q=args.get("q", ""), category=args.get("category"), district=args.get("district"),
         provision=args.get("provision"), date_from=args.get("date_from"), date_to=args.get("date_to"),
     )
-    found = catalogue.search_listing(filters, page=args.get("page", 1),
-                                     per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
+    found = catalogue.search_events(filters, page=args.get("page", 1),
+                                    per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
     items = [event_json(event, found.availability[event.id]) for event in found.items]
     return event_page_json(items, found)
 
