@@ -72,7 +72,7 @@ def _init_extensions(app):
     mail.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     babel.init_app(app, locale_selector=select_locale)
-    install_template_gettext(app)  # Flask-Babel's template gettext, its catalogue looked up once a request
+    install_template_gettext(app)  # templates translate with the catalogue Flask-Babel gives each render
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -110,31 +110,46 @@ def ngettext(singular, plural, num, **variables):
     return (_pinned_catalogue.get() or get_translations()).ungettext(singular, plural, num) % variables
 
 
-def request_translations():
-    """Flask-Babel's ``get_translations()``, looked up once per request and locale. Flask-Babel
-    finds the catalogue anew for every string (several context lookups); a page translates 60 to
-    200 strings (measured: an event page from the cache ~10 % more CPU without this). A change of
-    locale within the request (``force_locale``, ``refresh``) is followed."""
-    from flask import g, has_request_context
-    from flask_babel import get_locale
-
-    if not has_request_context():
-        return get_translations()
-    locale = get_locale()
-    remembered = g.get("_translations_for_locale")
-    if remembered is None or remembered[0] is not locale:
-        remembered = g._translations_for_locale = (locale, get_translations())
-    return remembered[1]
-
-
 def install_template_gettext(app):
-    """Templates' ``_``, ``ngettext``, ``pgettext`` and ``npgettext``: Flask-Babel's own
-    installation (Jinja's new-style gettext: autoescaping, %-formatting with keyword arguments)
-    with the catalogue from ``request_translations``."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    """Templates' ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` bound, for each
+    render, to the catalogue Flask-Babel gives then (``get_translations()``, so ``force_locale``
+    around a render is followed). Flask-Babel's own globals (kept for templates rendered without
+    Flask's context) look the catalogue up again for every string (``get_locale`` through several
+    context lookups); a page translates 60 to 200 strings, and binding once a render saves about a
+    tenth of the CPU of an event page served from the cache (measured with the per-string globals).
+    Same behaviour as Jinja's new-style gettext: autoescaping and %-formatting with keywords."""
+    app.context_processor(lambda: bound_gettext(get_translations()))
+
+
+def bound_gettext(translations):
+    """Jinja new-style gettext functions calling ``translations`` directly."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    def finish(context, text, variables):
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        return finish(__context, translations.ugettext(__string), variables)
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        return finish(__context, translations.ungettext(__singular, __plural, __num), variables)
+
+    @pass_context
+    def pgettext(__context, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        return finish(__context, translations.upgettext(__string_ctx, __string), variables)
+
+    @pass_context
+    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        return finish(__context, translations.unpgettext(__string_ctx, __singular, __plural, __num), variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
+            "npgettext": npgettext}
