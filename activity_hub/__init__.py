@@ -64,7 +64,7 @@ def with_psycopg_driver(url):
 
 def _init_extensions(app):
     from .database import configure_engine_events
-    from .i18n import select_locale, translation_directories
+    from .i18n import install_template_gettext, select_locale, translation_directories
 
     db.init_app(app)
     with app.app_context():
@@ -75,6 +75,7 @@ def _init_extensions(app):
     mail.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)  # templates translate with the catalogue Flask-Babel gives each render
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

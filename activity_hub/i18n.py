@@ -108,3 +108,48 @@ def ngettext(singular, plural, num, **variables):
     """Flask-Babel's ``ngettext``, through ``one_catalogue``'s catalogue."""
     variables.setdefault("num", num)
     return (_pinned_catalogue.get() or get_translations()).ungettext(singular, plural, num) % variables
+
+
+def install_template_gettext(app):
+    """Templates' ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` bound, for each
+    render, to the catalogue Flask-Babel gives then (``get_translations()``, so ``force_locale``
+    around a render is followed). Flask-Babel's own globals (kept for templates rendered without
+    Flask's context) look the catalogue up again for every string (``get_locale`` through several
+    context lookups); a page translates 60 to 200 strings, and binding once a render saves about a
+    tenth of the CPU of an event page served from the cache (measured with the per-string globals).
+    Same behaviour as Jinja's new-style gettext: autoescaping and %-formatting with keywords."""
+    app.context_processor(lambda: bound_gettext(get_translations()))
+
+
+def bound_gettext(translations):
+    """Jinja new-style gettext functions calling ``translations`` directly."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    def finish(context, text, variables):
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        return finish(__context, translations.ugettext(__string), variables)
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        return finish(__context, translations.ungettext(__singular, __plural, __num), variables)
+
+    @pass_context
+    def pgettext(__context, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        return finish(__context, translations.upgettext(__string_ctx, __string), variables)
+
+    @pass_context
+    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        return finish(__context, translations.unpgettext(__string_ctx, __singular, __plural, __num), variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
+            "npgettext": npgettext}

@@ -4,6 +4,7 @@ from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, Unauthorized
 
+from . import caching
 from .exports import MIMETYPES
 from .i18n import html_lang
 from .local_time import local_time
@@ -28,20 +29,11 @@ NAV_ITEMS = [
 ]
 
 
-PAGE_PATHS_KEPT = 1000
-
-
 def page_path(endpoint):
     """``url_for(endpoint)`` for a page without arguments, built once per app and script root
-    (such a path depends on nothing else); every page's layout asks for up to ten of them."""
-    built = current_app.extensions.setdefault("page_paths", {})
-    key = (request.script_root, endpoint)
-    found = built.get(key)
-    if found is None:
-        if len(built) >= PAGE_PATHS_KEPT:  # script roots are few; never let them grow without end
-            built.clear()
-        found = built[key] = url_for(endpoint)
-    return found
+    (such a path depends on nothing else; caching.py "page_paths"); every page's layout asks for
+    up to ten of them."""
+    return caching.remembered("page_paths", (request.script_root, endpoint), lambda: url_for(endpoint))
 
 
 def visible_nav_items():
@@ -136,107 +128,8 @@ def exception_headers(error):
     return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
-def current_translations():
-    """The request's translations, looked up once per request and locale. Flask-Babel finds them
-    anew for every string (~13 µs through several context lookups); pages translate 60 to 200
-    strings. A change of locale within the request (``force_locale``, ``refresh``) is followed."""
-    from flask import g
-    from flask_babel import get_locale, get_translations
-
-    locale = get_locale()
-    remembered = g.get("_translations_for_locale")
-    if remembered is None or remembered[0] is not locale:
-        remembered = g._translations_for_locale = (locale, get_translations())
-    return remembered[1]
-
-
-def install_template_gettext(app):
-    """Templates' ``_``, ``ngettext`` and friends through ``current_translations`` (same
-    new-style behaviour as Flask-Babel's: autoescaping, %-formatting with keyword arguments).
-    Templates rendered through Flask get the same functions bound to their locale's catalogue
-    (``template_gettext``), which skips two lookups a string; these globals serve the rest."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: current_translations().ugettext(s),
-        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: current_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
-
-
-_GETTEXT_BY_CATALOGUE = {}
-PLAIN_STRINGS_KEPT = 5000  # a catalogue's strings without variables (the site has about 1,500 strings)
-
-
-def template_gettext():
-    """The template context's ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext``
-    for the current locale: Jinja's new-style functions (the same escaping and formatting as the
-    globals above) calling the locale's catalogue directly, made once per catalogue. The context
-    is built at render time, so ``force_locale`` around a render is followed."""
-    translations = current_translations()
-    found = _GETTEXT_BY_CATALOGUE.get(id(translations))
-    if found is None or found[0] is not translations:
-        found = _GETTEXT_BY_CATALOGUE[id(translations)] = (translations, _newstyle_gettext(translations))
-    return found[1]
-
-
-def _newstyle_gettext(translations):
-    from jinja2 import pass_context
-    from markupsafe import Markup
-
-    ugettext, ungettext = translations.ugettext, translations.ungettext
-    upgettext, unpgettext = translations.upgettext, translations.unpgettext
-
-    plain_strings = {}  # (string, autoescape): its text when given no variables, the most common call
-
-    @pass_context
-    def gettext(__context, __string, **variables):
-        autoescape = __context.eval_ctx.autoescape
-        if not variables:
-            found = plain_strings.get((__string, autoescape))
-            if found is not None:
-                return found
-        rv = ugettext(__string)
-        if autoescape:
-            rv = Markup(rv)
-        rv = rv % variables
-        if not variables and len(plain_strings) < PLAIN_STRINGS_KEPT:
-            plain_strings[(__string, autoescape)] = rv
-        return rv
-
-    @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
-        variables.setdefault("num", __num)
-        rv = ungettext(__singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
-
-    @pass_context
-    def pgettext(__context, __string_ctx, __string, **variables):
-        variables.setdefault("context", __string_ctx)
-        rv = upgettext(__string_ctx, __string)
-        if __context.eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
-
-    @pass_context
-    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
-        variables.setdefault("context", __string_ctx)
-        variables.setdefault("num", __num)
-        rv = unpgettext(__string_ctx, __singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
-
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
-            "npgettext": npgettext}
-
-
 def register_web_helpers(app):
     from .extensions import login_manager
-
-    install_template_gettext(app)
 
     from .auth import session_cookies
 
@@ -249,8 +142,6 @@ def register_web_helpers(app):
             return make_response(error_response(Unauthorized()))
         flash(str(LOGIN_MESSAGE), "info")
         return redirect(url_for("auth.login", next=current_path()))
-
-    app.context_processor(template_gettext)
 
     @app.context_processor
     def inject_globals():

@@ -10,10 +10,11 @@ from flask_login import current_user
 from ..accessibility import NEED_CODES
 from ..districts import DISTRICTS
 from ..events import catalogue, event_admin, event_rules
-from ..events.lookups import may_see_online_link, online_links_shown, visible_event
+from .. import caching
+from ..events.lookups import ensure_visible, may_see_online_link, online_links_shown
 from ..events.models import CATEGORIES
-from ..events.registration import active_registration, availability
-from ..extensions import cache, db
+from ..events.read_model import event_with_places
+from ..events.registration import active_registration
 from . import service_errors  # noqa: F401  (registers the service error handlers)
 from .framework import Routes, json_body, query_args, require_user
 from .schema import Field, Fields
@@ -24,11 +25,12 @@ route = Routes(OPENAPI_PATHS, tag="Events")
 
 
 def event_response(event_id, status=200):
-    """The event as the caller may see it: drafts only for those who manage them, the online link
-    only for those with a confirmed place and its organizers (``events.lookups``)."""
-    db.session.expire_all()
-    event = visible_event(current_user, event_id)
-    data = event_json(event, availability([event.id])[event.id], detail=True)
+    """The event as the caller may see it (the read model, with its places, read afresh): drafts only
+    for those who manage them, the online link only for those with a confirmed place and its
+    organizers (``events.lookups``)."""
+    event, places = event_with_places(event_id)
+    event = ensure_visible(current_user, event)
+    data = event_json(event, places, detail=True)
     if data["online_url"]:
         mine = active_registration(event.id, current_user.id) if current_user.is_authenticated else None
         if not may_see_online_link(current_user, event, mine):
@@ -64,16 +66,13 @@ CATALOGUE_QUERY = Fields({
 })
 
 
-LISTING_CACHE_VERSION = 2  # raise when the listing's JSON changes shape, so no worker serves the old one
-
-
-def listing_cache_key(args):
+def listing_cache_key_parts(args):
     """Everything a page of the listing depends on: the checked query (sorted, so the same
     filters share an entry), the language (district names) and the root URL (event links).
     Nothing of the caller: the listing is the same for everyone."""
     given = {name: value for name, value in args.items() if value not in ("", None)}
     asked = {"page": 1, "per_page": catalogue.DEFAULT_PER_PAGE, **given}
-    return f"api-events:v{LISTING_CACHE_VERSION}:{get_locale()}:{request.url_root}:{sorted(asked.items())!r}"
+    return (get_locale(), request.url_root, repr(sorted(asked.items())))
 
 
 def listing_page(args):
@@ -81,8 +80,8 @@ def listing_page(args):
         q=args.get("q", ""), category=args.get("category"), district=args.get("district"),
         provision=args.get("provision"), date_from=args.get("date_from"), date_to=args.get("date_to"),
     )
-    found = catalogue.search_listing(filters, page=args.get("page", 1),
-                                     per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
+    found = catalogue.search_events(filters, page=args.get("page", 1),
+                                    per_page=args.get("per_page", catalogue.DEFAULT_PER_PAGE))
     items = [event_json(event, found.availability[event.id]) for event in found.items]
     return event_page_json(items, found)
 
@@ -100,13 +99,9 @@ def list_events():
     and registering always read the current places. `online_url` is given only to those whose
     place is confirmed and to the event's organizers (null for everyone else), as on the event page."""
     args = query_args(CATALOGUE_QUERY)
-    seconds = catalogue.cache_seconds()
-    key = listing_cache_key(args) if seconds > 0 else None
-    page = cache.get(key) if key else None
-    if page is None:
-        page = listing_page(args)
-        if key:
-            cache.set(key, page, timeout=seconds)
+    # The shared page holds nothing of the caller; the online links they may not see are taken
+    # out of their copy.
+    page = caching.get_or_make("api_event_listing", listing_cache_key_parts(args), lambda: listing_page(args))
     return without_hidden_online_links(page, current_user), 200
 
 

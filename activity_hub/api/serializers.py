@@ -7,7 +7,7 @@ from flask import current_app, url_for
 
 from ..accessibility import NEED_CODES, VENUE_FEATURE_CODES
 from ..events.models import CATEGORIES, EVENT_STATUSES, REGISTRATION_STATUSES
-from ..web import local_time
+from ..local_time import local_time
 
 
 def iso(value):
@@ -90,8 +90,9 @@ def venue_json(venue, detail=False):
 
 
 def event_json(event, availability, detail=False):
-    """An event with its places. ``availability`` comes from ``registration.availability`` (one
-    query for a whole page); ``detail`` adds the long texts and contact of the event page."""
+    """An event (``events.read_model.EventView``, the one shape every listing and page reads)
+    with its places (``Availability``: for a page, ``registration.availability`` in one query);
+    ``detail`` adds the long texts and contact of the event page."""
     data = {
         "id": event.id,
         "title": event.title,

@@ -1,6 +1,5 @@
 """Personal API tokens: creating, listing, revoking and authenticating them,
 and exchanging a login and password for a token under the login form's limits."""
-import functools
 import hashlib
 import hmac
 import secrets
@@ -105,23 +104,19 @@ def revoke_token(token):
     db.session.commit()
 
 
-@functools.cache
-def _token_and_user_statement():
-    # Built once: constructing the statement costs more CPU than running it.
-    # The token's few columns, not an ApiToken object: only the user is needed as an object.
-    return (
-        sa.select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at,
-                  ApiToken.expires_at, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == sa.bindparam("digest"))
-        .options(lazyload(User.role_grants))
-    )
-
-
-@functools.cache
-def _touch_statement():
-    table = ApiToken.__table__
-    return sa.update(table).where(table.c.id == sa.bindparam("token_id")).values(last_used_at=sa.bindparam("now"))
+# Statements built once, at import: constructing one costs more CPU than running it. Plain
+# constants (immutable, nothing to go stale), not caches: see caching.py.
+# The token's few columns, not an ApiToken object: only the user is needed as an object.
+TOKEN_AND_USER_STATEMENT = (
+    sa.select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at, ApiToken.expires_at, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == sa.bindparam("digest"))
+    .options(lazyload(User.role_grants))
+)
+TOUCH_STATEMENT = (
+    sa.update(ApiToken.__table__).where(ApiToken.__table__.c.id == sa.bindparam("token_id"))
+    .values(last_used_at=sa.bindparam("now"))
+)
 
 
 class TokenSeen(NamedTuple):
@@ -140,7 +135,7 @@ def authenticate(plain):
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     digest = _digest(plain)
-    row = db.session.execute(_token_and_user_statement(), {"digest": digest}).first()
+    row = db.session.execute(TOKEN_AND_USER_STATEMENT, {"digest": digest}).first()
     if row is None:
         return None
     token_id, token_hash, revoked_at, last_used_at, expires_at, user = row
@@ -155,7 +150,7 @@ def authenticate(plain):
     if last_used_at is not None and now - last_used_at <= LAST_USED_RESOLUTION:
         return user, TokenSeen(token_id, last_used_at), None
     # A plain UPDATE on the session's connection: no unit-of-work flush, no ORM execute, for one column.
-    db.session.connection().execute(_touch_statement(), {"token_id": token_id, "now": now})
+    db.session.connection().execute(TOUCH_STATEMENT, {"token_id": token_id, "now": now})
     return user, TokenSeen(token_id, now), now
 
 

@@ -13,15 +13,15 @@ always names the bytes it comes with, and an "event not found" is never answered
 
 Keys are (scope, language, host in links); a personal feed's scope holds its owner's id, and its
 secret is checked on every request before the memory is consulted, so one person's version is never
-answered to another. The memory holds at most ``MAX_ENTRIES`` versions (about 300 bytes each).
+answered to another. The memory is ``caching``'s bounded per-worker store "calendar_feed_versions" (at most 4,096
+versions, about 300 bytes each; declared with the other caches in caching.py).
 """
 import time
 
-from flask import current_app
+from .. import caching
 
-TTL_SETTING = "CALENDAR_VERSION_TTL_SECONDS"
-MAX_ENTRIES = 4096
-EXTENSION_KEY = "calendar_feed_versions"
+NAME = "calendar_feed_versions"
+TTL_SETTING = caching.DECLARATIONS[NAME].ttl_setting
 
 
 def clock():
@@ -30,31 +30,22 @@ def clock():
 
 
 def _entries():
-    return current_app.extensions.setdefault(EXTENSION_KEY, {})
+    return caching.store(NAME, timer=lambda: clock())
 
 
 def remembered(key):
     """The version remembered under ``key`` if it is younger than the time-to-live, else None."""
-    entry = current_app.extensions.get(EXTENSION_KEY, {}).get(key)
-    if entry is None or clock() >= entry[0]:
+    if not caching.ttl(NAME):
         return None
-    return entry[1]
+    return _entries().get(key)
 
 
 def remember(key, version):
-    ttl = current_app.config.get(TTL_SETTING) or 0
-    if ttl <= 0:
+    if not caching.ttl(NAME):
         return
-    entries = _entries()
-    now = clock()
-    if len(entries) >= MAX_ENTRIES:
-        for stale in [k for k, (expires, _) in list(entries.items()) if expires <= now]:
-            entries.pop(stale, None)
-        if len(entries) >= MAX_ENTRIES:
-            entries.clear()
-    entries[key] = (now + ttl, version)
+    _entries()[key] = version
 
 
 def forget_all():
     """Drop every remembered version (tests; or after a change that must show at once)."""
-    current_app.extensions.pop(EXTENSION_KEY, None)
+    caching.forget(NAME)

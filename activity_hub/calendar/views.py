@@ -1,18 +1,15 @@
 """iCalendar feeds: one event's .ics, public feeds, personal feeds, and the page of secret links."""
 from functools import partial
 
-from flask import Response, current_app, g, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask.globals import request_ctx
-from flask_babel import force_locale, get_locale, lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 from werkzeug.http import http_date
 from werkzeug.routing import BuildError
 
 from ..db_types import utcnow
-from ..events.models import CATEGORIES, category_label
 from ..i18n import normalise_locale, select_locale
-from ..locale_text import pick
 from ..lookup_errors import NotFound
 from ..security_headers import public_cacheable
 from ..volunteers.access import is_volunteer
@@ -20,6 +17,7 @@ from . import feeds, version_cache
 from .blueprint import bp
 from .feed_tokens import feed_links, issue_feed_link
 from .forms import FeedLinkForm
+from .links import template_helpers, webcal
 from .lookups import feed_category, feed_district, feed_owner, offered_kind
 from .models import ASSIGNMENTS, REGISTRATIONS
 
@@ -178,92 +176,9 @@ def new_feed_link(kind):
     return render_template("calendar/new_feed_link.html", kind=kind, existing=existing, form=form), status
 
 
-def webcal(url):
-    """The webcal:// form of an http(s) URL: calendar apps open it as a subscription."""
-    scheme, _, rest = url.partition("://")
-    return "webcal://" + rest if scheme in ("http", "https") else url
-
-
 @bp.context_processor
 def calendar_page_helpers():
     return {"kind_labels": KIND_LABELS, "kind_descriptions": KIND_DESCRIPTIONS}
 
 
-@bp.app_context_processor
-def calendar_template_helpers():
-    return {"calendar_webcal": webcal, "calendar_feed_links": public_feed_links,
-            "calendar_feed_url": public_feed_url, "calendar_subscribe_links": subscribe_links_html}
-
-
-# Every catalogue and event page shows the feed links, so they cost next to nothing: their paths and
-# labels, and the subscribe section's HTML, are made once per worker and language (they hold nothing
-# from the database and change only with a deployment); a request only joins its host to them.
-_HTTPS_BASE, _WEBCAL_BASE = "__calendar_https_base__", "__calendar_webcal_base__"
-
-
-def _english_page():
-    return str(get_locale() or "").startswith("en")
-
-
-def _made_once(name, key, make):
-    made = current_app.extensions.setdefault(name, {})
-    if key not in made:
-        made[key] = make()
-    return made[key]
-
-
-def _public_feed_paths(english):
-    """{"all": path, "categories": [(label, path)], "districts": [(label, path)]} for a language."""
-    def make():
-        lang = {"lang": "en"} if english else {}
-        return {
-            "all": url_for("calendar.public_feed", **lang),
-            "categories": [(str(category_label(code)), url_for("calendar.category_feed", category=code, **lang))
-                           for code in CATEGORIES],
-            "districts": [(pick(zh, en), url_for("calendar.district_feed", district_code=code, **lang))
-                          for code, (zh, en) in feeds.DISTRICT_NAMES.items()],
-        }
-
-    return _made_once("calendar_feed_paths", (english, request.script_root), make)
-
-
-def _feed_links(english, https_base, webcal_base):
-    paths = _public_feed_paths(english)
-
-    def link(label, path):
-        return {"label": label, "https": https_base + path, "webcal": webcal_base + path}
-
-    return {
-        "all": link(None, paths["all"]),
-        "categories": [link(label, path) for label, path in paths["categories"]],
-        "districts": [link(label, path) for label, path in paths["districts"]],
-    }
-
-
-def _host_base():
-    return request.host_url[:-1]
-
-
-def public_feed_links():
-    """The public feeds for the subscribe links (all events, each category, each district), in the
-    language of the page, as calendar apps send no cookie to choose one. Made once per request."""
-    english = _english_page()
-    made = g.get("calendar_feed_links")
-    if made is None or made[0] != english:
-        base = _host_base()
-        made = g.calendar_feed_links = (english, _feed_links(english, base, webcal(base)))
-    return made[1]
-
-
-def public_feed_url():
-    """The absolute address of the feed of all events, in the language of the page."""
-    return _host_base() + _public_feed_paths(_english_page())["all"]
-
-
-def subscribe_links_html():
-    """The subscribe section (_subscribe_links.html) for this page's language and host."""
-    english = _english_page()
-    html = _made_once("calendar_subscribe_links", (english, request.script_root), lambda: render_template(
-        "calendar/_subscribe_links.html", feed_links=_feed_links(english, _HTTPS_BASE, _WEBCAL_BASE)))
-    base = _host_base()
-    return Markup(html.replace(_HTTPS_BASE, escape(base)).replace(_WEBCAL_BASE, escape(webcal(base))))
+bp.app_context_processor(template_helpers)

@@ -3,9 +3,9 @@
 These figures read every checked-in registration of the year (about 100,000 at city scale),
 so however well the queries use the indexes, counting them takes time that grows with the
 data. They are the same for every viewer (totals only: the public page chooses what to hide
-afterwards, from the same totals), so they are kept in the app's cache (``extensions.cache``:
+afterwards, from the same totals), so they are kept in the shared cache (caching.py, "dashboard_attendance":
 Redis when configured, else each worker's memory) and reused until they are
-``DASHBOARD_FIGURES_TTL`` seconds old (``FIGURES_TTL`` by default; 0 counts afresh on every
+``DASHBOARD_FIGURES_TTL`` seconds old (60 by default; 0 counts afresh on every
 request). A check-in therefore shows on the dashboard, the public results and the API's targets
 within that many seconds; the page says when its figures were counted. The other figures
 (teams, projects, volunteer hours, targets) are cheap and always counted live.
@@ -14,18 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
+from .. import caching
 from ..accessibility import NEEDS
 from ..db_types import utcnow
 from ..events.models import COMPLETED, CONFIRMED, Event, EventProvision, Registration, RegistrationNeed
-from ..extensions import cache
 from ..local_time import SHANGHAI, year_bounds
 from ..volunteers.models import ACCEPTED, Assignment
 
-FIGURES_TTL = 60
-# The version in the key changes whenever what is stored changes, so no process reads another's format.
-CACHE_KEY = "dashboard:attendance:v1:{year}"
+CACHE_NAME = "dashboard_attendance"
 
 
 def month_of(column, year):
@@ -150,18 +147,12 @@ def count_attendance(session, year):
 
 def figures_ttl():
     """Seconds a count may be reused (the ``DASHBOARD_FIGURES_TTL`` setting)."""
-    return int(current_app.config.get("DASHBOARD_FIGURES_TTL", FIGURES_TTL)) if has_app_context() else 0
+    return caching.ttl(CACHE_NAME)
 
 
 def recent_attendance(session, year):
     """The year's attendance, counted at most ``figures_ttl()`` seconds ago."""
     ttl = figures_ttl()
-    if ttl <= 0:
-        return count_attendance(session, year)
-    key = CACHE_KEY.format(year=year)
-    stored = cache.get(key)
-    if stored is not None and utcnow() - stored.counted_at < timedelta(seconds=ttl):
-        return stored
-    attendance = count_attendance(session, year)
-    cache.set(key, attendance, timeout=ttl)
-    return attendance
+    return caching.get_or_make(
+        CACHE_NAME, (year,), lambda: count_attendance(session, year),
+        fresh=lambda stored: utcnow() - stored.counted_at < timedelta(seconds=ttl))

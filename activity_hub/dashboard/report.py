@@ -6,12 +6,12 @@ subtraction (secondary suppression).
 """
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
+from .. import caching
 from ..accessibility import NEEDS
 from ..districts import all_districts
 from ..locale_text import pick
@@ -39,13 +39,14 @@ def format_number(value):
         return ""
     if isinstance(value, Hidden):
         return str(value)
-    return _formatted_number(str(get_locale() or "zh_CN"), type(value), value)
+    locale = str(get_locale() or "zh_CN")
+    # A page of the report formats several hundred numbers, most of them the same few (0, 1, ...);
+    # Babel's formatting costs ~10 µs each, a remembered answer well under 1 (caching.py).
+    return caching.remembered("formatted_numbers", (locale, type(value), value),
+                              lambda: _formatted_number(locale, type(value), value))
 
 
-@lru_cache(maxsize=4096)
 def _formatted_number(locale, kind, value):
-    """A page of the report formats several hundred numbers, most of them the same few
-    (0, 1, ...); Babel's formatting costs ~10 µs each, a remembered answer well under 1."""
     if kind is float:
         return format_decimal(value, format="#,##0.0", locale=locale)
     return format_decimal(value, locale=locale)

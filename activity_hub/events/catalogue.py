@@ -2,8 +2,8 @@
 
 The HTML catalogue and ``GET /api/v1/events`` both call ``search_events``. It runs a
 fixed number of queries whatever the number of events and registrations: the count,
-the page of events (venue, district and series joined), their provisions (one
-select-in query) and their places (one grouped query).
+the page of events (the read model: venue, district, series and provision codes in the
+same statement) and their places (one grouped query).
 
 The count stops at ``COUNT_AHEAD`` matches past the page shown, so its cost does not grow
 with the city's events: "more than 200 events found" is exact enough to page on, and a
@@ -14,17 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
-from sqlalchemy.orm import joinedload
 
-from ..accessibility import clean_need_codes
 from ..db_types import utcnow
 from ..districts import District
 from ..extensions import db
-from ..locale_text import pick
 from ..local_time import SHANGHAI
 from .registration.places import availability
-from .models import CANCELLED, COMPLETED, PUBLISHED, Event, EventProvision, Series, Venue
+from .models import CANCELLED, COMPLETED, PUBLISHED, Event, EventProvision
+from .read_model import event_select, event_view
 
 # Cancelled events stay visible, marked, so residents who planned to go find out.
 PUBLIC_STATUSES = (PUBLISHED, CANCELLED, COMPLETED)
@@ -33,16 +30,6 @@ MAX_PER_PAGE = 100
 MAX_SEARCH_LENGTH = 100
 MAX_SEARCH_TERMS = 5
 COUNT_AHEAD = 200  # matches counted beyond the start of the page shown (10 pages of 20)
-DEFAULT_CACHE_SECONDS = 10
-
-
-def cache_seconds():
-    """How long a page of the listing (the HTML results, the API's JSON) may be reused for the
-    same filters: ``CATALOGUE_CACHE_SECONDS`` (default 10; 0: never). Places left, and events
-    changed, published or cancelled, can be that old in a listing; an event's own page and
-    registration always read the database."""
-    return int(current_app.config.get("CATALOGUE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-
 
 @dataclass
 class CatalogueFilters:
@@ -168,19 +155,10 @@ def count_matches(conditions, limit):
 
 
 def search_events(filters=None, page=1, per_page=DEFAULT_PER_PAGE, now=None):
-    """One page of public events (``Event`` objects with venue, district and series), sorted by
-    start, with the number of matches (exact up to ``COUNT_AHEAD`` past this page, else a lower
-    bound) and each event's places."""
-    return _search(filters, page, per_page, now, _event_objects)
-
-
-def search_listing(filters=None, page=1, per_page=DEFAULT_PER_PAGE, now=None):
-    """The same page as ``search_events``, as ``ListedEvent`` rows: what a listing shows of an
-    event, read as plain columns (no ORM objects to build and track), for the API's listing."""
-    return _search(filters, page, per_page, now, _listed_events)
-
-
-def _search(filters, page, per_page, now, load_page):
+    """One page of public events (``read_model.EventView``: with venue, district, series and
+    provisions), sorted by start, with the number of matches (exact up to ``COUNT_AHEAD`` past
+    this page, else a lower bound) and each event's places. The HTML catalogue and the API's
+    listing both show it."""
     filters = filters or CatalogueFilters()
     page, per_page = clamp_paging(page, per_page)
     conditions = catalogue_conditions(filters, now)
@@ -190,120 +168,15 @@ def _search(filters, page, per_page, now, load_page):
     total = min(total, limit)
     items = []
     if total and (page - 1) * per_page < total:
-        items = load_page(conditions, per_page, (page - 1) * per_page)
+        items = _event_views(conditions, per_page, (page - 1) * per_page)
     places = availability(event.id for event in items)
     return CataloguePage(items=items, total=total or 0, page=page, per_page=per_page, availability=places,
                          total_exact=total_exact)
 
 
-def _event_objects(conditions, limit, offset):
-    return list(db.session.scalars(
-        sa.select(Event)
-        .where(*conditions)
-        .options(joinedload(Event.venue), joinedload(Event.district), joinedload(Event.series))
-        .order_by(Event.starts_at, Event.id)
-        .limit(limit)
-        .offset(offset)
-    ).unique())
-
-
-# -- the listing as plain rows -----------------------------------------------------------------
-# The attribute names are the ORM objects' (event.venue.name, event.district.code, event.provisions,
-# ...), so the API's one event serializer reads either.
-
-@dataclass(frozen=True)
-class ListedSeries:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class ListedDistrict:
-    id: int
-    code: str
-    name_zh: str
-    name_en: str
-
-    @property
-    def name(self):
-        return pick(self.name_zh, self.name_en)
-
-
-@dataclass(frozen=True)
-class ListedVenue:
-    id: int
-    name: str
-    address: str
-    features: list
-    wheelchair_spaces: int
-
-
-@dataclass(frozen=True)
-class ListedEvent:
-    id: int
-    title: str
-    summary: str
-    category: str
-    online_url: str | None
-    starts_at: datetime
-    ends_at: datetime
-    status: str
-    capacity: int
-    wheelchair_spaces: int
-    max_companions: int
-    requires_approval: bool
-    registration_opens_at: datetime | None
-    registration_closes_at: datetime | None
-    series: ListedSeries | None
-    district: ListedDistrict
-    venue: ListedVenue | None
-    provisions: list
-
-
-LISTED_EVENT_COLUMNS = (
-    Event.id, Event.title, Event.summary, Event.category, Event.online_url, Event.starts_at, Event.ends_at,
-    Event.status, Event.capacity, Event.wheelchair_spaces, Event.max_companions, Event.requires_approval,
-    Event.registration_opens_at, Event.registration_closes_at,
-)
-
-
-def _listed_events(conditions, limit, offset):
+def _event_views(conditions, limit, offset):
+    """One page of events in one statement (provisions included), as read-model views."""
     rows = db.session.execute(
-        sa.select(*LISTED_EVENT_COLUMNS, Series.id, Series.name,
-                  District.id, District.code, District.name_zh, District.name_en,
-                  Venue.id, Venue.name, Venue.address, Venue.features, Venue.wheelchair_spaces)
-        .select_from(Event)
-        .join(District, District.id == Event.district_id)
-        .outerjoin(Series, Series.id == Event.series_id)
-        .outerjoin(Venue, Venue.id == Event.venue_id)
-        .where(*conditions)
-        .order_by(Event.starts_at, Event.id)
-        .limit(limit)
-        .offset(offset)
+        event_select().where(*conditions).order_by(Event.starts_at, Event.id).limit(limit).offset(offset)
     ).all()
-    provisions = provisions_of([row[0] for row in rows])
-    width = len(LISTED_EVENT_COLUMNS)
-    events = []
-    for row in rows:
-        series_id, series_name, district_id, code, name_zh, name_en = row[width:width + 6]
-        venue_id, venue_name, address, features, venue_spaces = row[width + 6:]
-        events.append(ListedEvent(
-            *row[:width],
-            series=ListedSeries(series_id, series_name) if series_id is not None else None,
-            district=ListedDistrict(district_id, code, name_zh, name_en),
-            venue=(ListedVenue(venue_id, venue_name, address, features or [], venue_spaces)
-                   if venue_id is not None else None),
-            provisions=provisions.get(row[0], []),
-        ))
-    return events
-
-
-def provisions_of(event_ids):
-    """{event id: its provision codes, in the taxonomy's order} in one query."""
-    codes = {}
-    if event_ids:
-        for event_id, code in db.session.execute(
-            sa.select(EventProvision.event_id, EventProvision.code).where(EventProvision.event_id.in_(event_ids))
-        ):
-            codes.setdefault(event_id, []).append(code)
-    return {event_id: clean_need_codes(found) for event_id, found in codes.items()}
+    return [event_view(row) for row in rows]

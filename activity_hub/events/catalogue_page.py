@@ -13,18 +13,18 @@ from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 
 from ..districts import all_districts
-from ..extensions import cache, db
+from .. import caching
+from ..extensions import db
 from . import catalogue
 from .forms import CatalogueFilterForm, parsed_date
 
-CACHE_VERSION = 1  # raise when the fragment's markup changes, so no worker serves the old one
 
-
-def cache_key():
-    """Everything the fragment depends on: the query string (parameters sorted, so the same
-    filters share an entry), the language and the host (feed links are absolute)."""
+def cache_key_parts():
+    """Everything the fragment depends on (caching.DECLARATIONS["catalogue_results"]): the
+    language, the host (feed links are absolute) and the query string (parameters sorted, so the
+    same filters share an entry)."""
     args = sorted((key, value) for key, value in request.args.items(multi=True))
-    return f"catalogue:v{CACHE_VERSION}:{get_locale()}:{request.host_url}:{args!r}"
+    return (get_locale(), request.host_url, repr(args))
 
 
 def render_results():
@@ -60,12 +60,6 @@ def page_title(form, result):
 def catalogue_results():
     """(page title, results as Markup, status), from the cache when a fresh copy is there.
     Pages with a mistake in the filters (400) are not cached."""
-    seconds = catalogue.cache_seconds()
-    key = cache_key() if seconds > 0 else None
-    found = cache.get(key) if key else None
-    if found is None:
-        found = render_results()
-        if key and found[2] == 200:
-            cache.set(key, found, timeout=seconds)
-    title, html, status = found
+    title, html, status = caching.get_or_make("catalogue_results", cache_key_parts(), render_results,
+                                              keep=lambda found: found[2] == 200)
     return title, Markup(html), status

@@ -57,8 +57,7 @@ def catalogue_page():
 def event_detail(event_id):
     """What depends only on the event may be reused from the cache (event_page.py says when);
     places, registration and everything about the visitor are read for this request."""
-    event = event_page.page_event(event_id)
-    places = event_page.places_of(event)
+    event, places = event_page.page_event(event_id)
     mine = None
     if current_user.is_authenticated:
         mine = registration.active_registration(event.id, current_user.id)

@@ -96,13 +96,14 @@ def test_personal_versions_are_kept_per_owner(app, client, make_user, make_event
 
 
 def test_the_memory_stays_bounded(app, monkeypatch):
+    from activity_hub import caching
     from activity_hub.calendar import version_cache
 
-    monkeypatch.setattr(version_cache, "MAX_ENTRIES", 3)
+    bound = caching.DECLARATIONS[version_cache.NAME].max_entries
     monkeypatch.setitem(app.config, version_cache.TTL_SETTING, 5)
     with app.app_context():
-        for n in range(10):
+        for n in range(bound + 10):
             version_cache.remember(("scope", n), n)
-        assert len(app.extensions[version_cache.EXTENSION_KEY]) <= 3
-        assert version_cache.remembered(("scope", 9)) == 9
+        assert len(caching.store(version_cache.NAME)) <= bound
+        assert version_cache.remembered(("scope", bound + 9)) == bound + 9
         version_cache.forget_all()

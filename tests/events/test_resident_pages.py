@@ -286,7 +286,7 @@ def test_cancelling_asks_first_then_frees_the_place_for_the_next_in_line(app, re
 
 
 def test_times_and_words_follow_the_language_also_when_it_changes_within_a_request(app, client, make_event):
-    """Templates keep the request's translations once looked up (web.current_translations), and
+    """Templates keep the request's translations once looked up (i18n.request_translations), and
     dates use per-locale patterns (local_time.moment): both must follow force_locale."""
     from datetime import datetime, timezone
 
@@ -312,8 +312,8 @@ def test_times_and_words_follow_the_language_also_when_it_changes_within_a_reque
 
 
 def test_template_strings_are_escaped_formatted_and_translated_alike_on_every_path(app):
-    """Pages rendered through Flask use per-locale gettext functions from the template context
-    (web.template_gettext); a template rendered without that context uses the globals. Both
+    """Pages rendered through Flask and templates rendered bare use the same gettext functions
+    (Flask-Babel's, installed by i18n.install_template_gettext): both
     escape what they insert (unless autoescaping is off), format plurals and follow the language."""
     from flask import render_template_string
     from flask_babel import force_locale
