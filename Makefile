@@ -60,8 +60,13 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# In parallel on two pytest-xdist workers when it is installed (a database each; the tests that
+# share a browser or a Redis database stay together: tests/conftest.py's XDIST_GROUPS).
+# `make test XDIST=` runs in one process.
+XDIST ?= $(shell $(BIN)/python -c "import xdist" 2>/dev/null && echo "-n 2 --dist loadgroup")
+
 test: dev-install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
