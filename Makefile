@@ -60,10 +60,10 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# In parallel on two pytest-xdist workers when it is installed (a database each; the tests that
-# share a browser or a Redis database stay together: tests/conftest.py's XDIST_GROUPS).
-# `make test XDIST=` runs in one process.
-XDIST ?= $(shell $(BIN)/python -c "import xdist" 2>/dev/null && echo "-n 2 --dist loadgroup")
+# `make test XDIST="-n 2 --dist loadgroup"` runs on two pytest-xdist workers, a database each.
+# Not the default yet: the xdist_group marks of tests/conftest.py (browser, Redis database 2) were
+# not honoured in a trial run, and the Celery tests must not share Redis database 2 at once.
+XDIST ?=
 
 test: dev-install
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
