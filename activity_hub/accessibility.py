@@ -5,6 +5,8 @@ needs summary, the venue check and volunteer matching all read from here.
 """
 from dataclasses import dataclass
 
+from wtforms import SelectChoice
+
 from .locale_text import pick
 
 
@@ -140,15 +142,15 @@ def clean_need_codes(codes):
 
 
 def need_choices():
-    return [(need.code, need.label) for need in NEEDS]
+    return [SelectChoice(need.code, need.label) for need in NEEDS]
 
 
 def feature_choices():
-    return [(f.code, f.label) for f in VENUE_FEATURES]
+    return [SelectChoice(f.code, f.label) for f in VENUE_FEATURES]
 
 
 def skill_choices():
-    return [(s.code, s.label) for s in VOLUNTEER_SKILLS]
+    return [SelectChoice(s.code, s.label) for s in VOLUNTEER_SKILLS]
 
 
 def missing_venue_features(need_codes, venue_features):

@@ -1,5 +1,6 @@
 """The districts and functional zones of Wuhan: reference data and their table."""
 import sqlalchemy as sa
+from wtforms import SelectChoice
 
 from .extensions import db
 from .locale_text import pick
@@ -59,7 +60,7 @@ def all_districts(session):
 
 
 def district_choices(session, blank_label=None):
-    choices = [(str(d.id), d.name) for d in all_districts(session)]
+    choices = [SelectChoice(str(d.id), d.name) for d in all_districts(session)]
     if blank_label is not None:
-        choices.insert(0, ("", blank_label))
+        choices.insert(0, SelectChoice("", blank_label))
     return choices

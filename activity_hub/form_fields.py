@@ -12,7 +12,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form):
-        known = {value for value, _label in self.choices}
+        known = {choice.value for choice in self.iter_choices()}
         for value in self.data or ():
             if value not in known:
                 raise ValidationError(_l("Choose from the options given"))

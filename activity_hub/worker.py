@@ -59,7 +59,10 @@ def make_celery(flask_app):
     )
     celery.flask_app = flask_app
 
-    @celery.task(name=RELAY_TASK)
+    # ``shared=False``: the tasks belong to this Celery app only. Shared (Celery's default), each
+    # ``make_celery`` would also register its closures with every Celery app finalized later,
+    # which then carries two callables under one task name (DuplicateTaskNameWarning).
+    @celery.task(name=RELAY_TASK, shared=False)
     def relay_outbox():
         """Deliver due messages until none is due or the time budget is spent."""
         from .messages.relay import relay_until_done
@@ -69,14 +72,14 @@ def make_celery(flask_app):
 
     celery.relay_outbox = relay_outbox
 
-    @celery.task(name=REMINDERS_TASK)
+    @celery.task(name=REMINDERS_TASK, shared=False)
     def queue_due_reminders():
         """Queue the reminders now due (the relay delivers them at its next run)."""
         from .messages.reminders import queue_due_reminders as queue
 
         return queue()
 
-    @celery.task(name=COMPLETION_TASK)
+    @celery.task(name=COMPLETION_TASK, shared=False)
     def complete_past_events():
         from .events.completion import complete_past_events as complete
 

@@ -15,12 +15,53 @@ DEMO_TZ = timezone(timedelta(hours=8))
 _counter = itertools.count(1)
 
 
+def _per_worker_database_url():
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, named
+    ``<TEST_DATABASE_URL's database>_<worker id>`` (``ah_test_gw0``). TEST_DATABASE_URL itself is
+    pointed at it, so what is named after the test database (the migration test's and the
+    benchmark's side databases, the worker processes' URL) is per worker too. SQLite needs nothing:
+    each worker has its own temporary directory."""
+    url, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or sa.make_url(url).get_backend_name() != "postgresql":
+        return None
+    base = sa.make_url(url)
+    if os.environ.get("TEST_DATABASE_URL_BASE") is None:
+        os.environ["TEST_DATABASE_URL_BASE"] = url
+        os.environ["TEST_DATABASE_URL"] = base.set(database=f"{base.database}_{worker}").render_as_string(
+            hide_password=False)
+    return sa.make_url(os.environ["TEST_DATABASE_URL"])
+
+
+# Done on import (before the test modules read TEST_DATABASE_URL at their own import).
+_WORKER_DATABASE = _per_worker_database_url()
+
+
+@contextmanager
+def _worker_database(url):
+    """Create the worker's database for the session and drop it afterwards."""
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
+    try:
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
+    if _WORKER_DATABASE is not None:
+        with _worker_database(_WORKER_DATABASE):
+            yield url
+        return
     if url:
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        yield url
+        return
+    yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +73,28 @@ def app(database_url):
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.create_all()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # before the worker's database (if any) is dropped
+
+
+# With pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) the tests of a group run in one
+# worker, in order. The browser tests share one Chromium and one server per package, and test_axe
+# checks the English pages against the Chinese ones checked before them. The Celery tests share
+# Redis database 2 (a broker queue that the worker-process test empties).
+XDIST_GROUPS = {
+    "tests/messages/test_dispatch.py": "redis-db2",
+    "tests/messages/test_worker.py": "redis-db2",
+    "tests/messages/test_worker_processes.py": "redis-db2",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        group = "browser" if item.get_closest_marker("browser") else XDIST_GROUPS.get(path)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)

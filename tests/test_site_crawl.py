@@ -40,14 +40,16 @@ def crawl(client, starts):
     seen, queue, failures, visited = set(starts), deque(starts), [], 0
     while queue and visited < MAX_PAGES:
         path = queue.popleft()
-        response = client.get(path)
-        visited += 1
-        if response.status_code >= 500:
-            failures.append((path, response.status_code))
-            continue
-        if not response.content_type.startswith("text/html"):
-            continue
-        for href in HREF.findall(response.get_data(as_text=True)):
+        # Closed once read: a static file's response holds the file open until then.
+        with client.get(path) as response:
+            visited += 1
+            if response.status_code >= 500:
+                failures.append((path, response.status_code))
+                continue
+            if not response.content_type.startswith("text/html"):
+                continue
+            page = response.get_data(as_text=True)
+        for href in HREF.findall(page):
             href = urldefrag(href.replace("&amp;", "&"))[0]
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not href.startswith("/") or SKIP.search(parts.path):

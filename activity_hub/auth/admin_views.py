@@ -5,6 +5,7 @@ The routes live on the auth blueprint (``auth.admin_users`` is in the main navig
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..api.tokens import active_tokens
 from ..districts import District, district_choices
@@ -40,7 +41,7 @@ def _render_user(user, form, status=200):
 @roles_required("admin")
 def admin_users():
     form = UserSearchForm(request.args)
-    form.role.choices = [("", _("Any role"))] + roles.role_choices()
+    form.role.choices = [SelectChoice("", _("Any role"))] + roles.role_choices()
     valid = form.validate()
     page = request.args.get("page", 1, type=int)
     query = form.q.data if valid else ""

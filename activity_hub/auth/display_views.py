@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice
 
 from .. import display_preferences as prefs
 from ..web import render_form
@@ -21,13 +21,13 @@ ONE_YEAR = 365 * 24 * 3600
 class DisplayForm(FlaskForm):
     text_size = RadioField(
         _l("Text size"),
-        choices=[(str(size), f"{size}%") for size in TEXT_SIZES],
+        choices=[SelectChoice(str(size), f"{size}%") for size in TEXT_SIZES],
         default="100", validate_choice=False,
     )
     theme = RadioField(
         _l("Colours"),
-        choices=[("default", _l("Standard: dark text on white")),
-                 ("high_contrast", _l("High contrast: white and yellow on black"))],
+        choices=[SelectChoice("default", _l("Standard: dark text on white")),
+                 SelectChoice("high_contrast", _l("High contrast: white and yellow on black"))],
         default="default", validate_choice=False,
     )
     reduced_motion = BooleanField(_l("Reduce motion: no animations or smooth scrolling"))

@@ -1,7 +1,7 @@
 """Account forms. Messages are short, plain and say how to fix the input."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..accessibility import need_choices
@@ -179,7 +179,7 @@ class ProfileForm(FlaskForm):
         _l("Emergency contact's mobile number"), filters=[strip_filter],
         validators=[Optional(), Length(max=20, message=_l("Enter a mobile number of 11 digits starting with 1, like 13800138000")), _valid_phone],
     )
-    locale = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
     prefers_easy_read = BooleanField(_l("Show easy-read summaries first"))
 
     def __init__(self, *args, **kwargs):

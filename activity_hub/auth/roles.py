@@ -1,5 +1,6 @@
 """Role names people can read, and the rules for an administrator granting or withdrawing roles."""
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -23,7 +24,7 @@ def role_label(role):
 
 
 def role_choices():
-    return [(role, role_label(role)) for role in ROLES]
+    return [SelectChoice(role, role_label(role)) for role in ROLES]
 
 
 def grant_scope_label(grant):

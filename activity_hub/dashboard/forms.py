@@ -75,7 +75,7 @@ class TargetForm(FlaskForm):
     unit = SelectField(_l("Unit"), choices=lambda: [SelectChoice(code, label) for code, label in UNITS.items()],
                        validators=[InputRequired(_l("Choose a unit"))])
     measure = SelectField(_l("How progress is measured"),
-                          choices=lambda: [SelectChoice(key, label) for key, label in measure_choices()],
+                          choices=measure_choices,
                           validators=[InputRequired(_l("Choose how progress is measured"))])
     manual_actual = IntegerField(
         _l("Figure so far (entered by hand)"),

@@ -24,6 +24,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from ..local_time import current_year  # noqa: F401  (the API takes it from here)
 from ..volunteers.models import Assignment, VolunteerTeam
@@ -196,8 +197,8 @@ MANUAL_DEFINITION = _l("Entered by hand by an administrator: this system does no
 
 
 def measure_choices():
-    choices = [(key, measure.label) for key, measure in MEASURES.items()]
-    return choices + [(MANUAL, _l("Entered by hand"))]
+    choices = [SelectChoice(key, measure.label) for key, measure in MEASURES.items()]
+    return choices + [SelectChoice(MANUAL, _l("Entered by hand"))]
 
 
 def measure_label(key):

@@ -11,6 +11,7 @@ registration always read the database.
 from flask import render_template, request
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
+from wtforms import SelectChoice
 
 from ..districts import all_districts
 from .. import caching
@@ -30,7 +31,7 @@ def cache_key_parts():
 def render_results():
     """(page title, results HTML, status): the form with its messages, one page of events."""
     districts = all_districts(db.session)
-    form = CatalogueFilterForm(request.args, district_choices=[(d.code, d.name) for d in districts])
+    form = CatalogueFilterForm(request.args, district_choices=[SelectChoice(d.code, d.name) for d in districts])
     valid = form.validate()
 
     def usable(field):  # a filter with a mistake in it is shown with its message, not applied

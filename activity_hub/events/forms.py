@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..accessibility import need_choices
@@ -21,7 +21,7 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _known_choice(form, field):
-    if field.data and field.data not in {value for value, _label in field.choices}:
+    if field.data and field.data not in {choice.value for choice in field.iter_choices()}:
         raise ValidationError(_l("Choose from the options given"))
 
 
@@ -61,9 +61,10 @@ class CatalogueFilterForm(FlaskForm):
 
     def __init__(self, *args, district_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("Any kind"))] + [(code, category_label(code)) for code in CATEGORIES]
-        self.district.choices = [("", _l("Any district"))] + list(district_choices)
-        self.provision.choices = [("", _l("Any"))] + need_choices()
+        self.category.choices = [SelectChoice("", _l("Any kind"))] + [
+            SelectChoice(code, category_label(code)) for code in CATEGORIES]
+        self.district.choices = [SelectChoice("", _l("Any district"))] + list(district_choices)
+        self.provision.choices = [SelectChoice("", _l("Any"))] + need_choices()
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -84,7 +85,7 @@ class RegistrationForm(FlaskForm):
     def __init__(self, *args, max_companions=0, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs.choices = need_choices()
-        self.companions.choices = [(str(n), str(n)) for n in range(max_companions + 1)]
+        self.companions.choices = [SelectChoice(str(n)) for n in range(max_companions + 1)]
 
     def add_refusal(self, refused):
         """Put each problem the service found beside its field, the others in the summary."""

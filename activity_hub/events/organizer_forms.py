@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..accessibility import feature_choices, need_choices
@@ -153,7 +153,8 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, district_choices=(), venue_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("Choose a category"))] + [(c, category_label(c)) for c in CATEGORIES]
+        self.category.choices = [SelectChoice("", _l("Choose a category"))] + [
+            SelectChoice(c, category_label(c)) for c in CATEGORIES]
         self.district_id.choices = list(district_choices)
         self.venue_id.choices = list(venue_choices)
         self.provisions.choices = need_choices()
@@ -245,8 +246,8 @@ class SeriesForm(EventForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.interval.choices = [
-            ("monthly", _l("Every month, on the same weekday (e.g. every second Tuesday)")),
-            ("weekly", _l("Every week, on the same weekday")),
+            SelectChoice("monthly", _l("Every month, on the same weekday (e.g. every second Tuesday)")),
+            SelectChoice("weekly", _l("Every week, on the same weekday")),
         ]
 
     def validate(self, extra_validators=None):
@@ -350,9 +351,10 @@ class EventListFilterForm(FlaskForm):
         from .models import EVENT_STATUSES, event_status_label
 
         super().__init__(*args, **kwargs)
-        self.when.choices = [("upcoming", _l("Coming and running now")), ("past", _l("Past")),
-                             ("all", _l("All dates"))]
-        self.status.choices = [("", _l("Any status"))] + [(s, event_status_label(s)) for s in EVENT_STATUSES]
+        self.when.choices = [SelectChoice("upcoming", _l("Coming and running now")), SelectChoice("past", _l("Past")),
+                             SelectChoice("all", _l("All dates"))]
+        self.status.choices = [SelectChoice("", _l("Any status"))] + [
+            SelectChoice(s, event_status_label(s)) for s in EVENT_STATUSES]
 
 
 class RosterFilterForm(FlaskForm):
@@ -368,13 +370,13 @@ class RosterFilterForm(FlaskForm):
         from .models import REGISTRATION_STATUSES, registration_status_label
 
         super().__init__(*args, **kwargs)
-        self.status.choices = [("active", _l("Coming or waiting")), ("all", _l("Everyone"))] + [
-            (s, registration_status_label(s)) for s in REGISTRATION_STATUSES]
-        self.need.choices = [("", _l("Any need"))] + need_choices()
+        self.status.choices = [SelectChoice("active", _l("Coming or waiting")), SelectChoice("all", _l("Everyone"))] + [
+            SelectChoice(s, registration_status_label(s)) for s in REGISTRATION_STATUSES]
+        self.need.choices = [SelectChoice("", _l("Any need"))] + need_choices()
 
 
 def district_choices_for(user):
     """The districts ``user`` may put an event or a venue in, with a blank first when there are several."""
     districts = managed_districts(user)
-    blank = [("", _("Choose a district"))] if len(districts) != 1 else []
-    return blank + [(str(d.id), d.name) for d in districts]
+    blank = [SelectChoice("", _("Choose a district"))] if len(districts) != 1 else []
+    return blank + [SelectChoice(str(d.id), d.name) for d in districts]

@@ -7,6 +7,7 @@ import functools
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from ..accessibility import VENUE_FEATURE_CODES
 from ..auth.accounts import can_manage_district, organizer_scope
@@ -64,12 +65,13 @@ def managed_venues(user):
 
 
 def venue_choices(blank_label):
-    """Every venue as (id, "name (district)") for the event form."""
+    """Every venue as a choice of id and "name (district)" for the event form."""
     rows = db.session.execute(
         sa.select(Venue.id, Venue.name, District).join(District, Venue.district_id == District.id)
         .order_by(District.position, Venue.name)
     )
-    return [("", blank_label)] + [(str(venue_id), f"{name}（{district.name}）") for venue_id, name, district in rows]
+    return [SelectChoice("", blank_label)] + [SelectChoice(str(venue_id), f"{name}（{district.name}）")
+                                              for venue_id, name, district in rows]
 
 
 def check_venue_values(values):

@@ -28,8 +28,8 @@ class AnnouncementForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.audience.choices = [(code, AUDIENCE_LABELS[code]) for code in AUDIENCES]
-        self.need.choices = [("", _l("Everyone in the audience"))] + need_choices()
+        self.audience.choices = [SelectChoice(code, AUDIENCE_LABELS[code]) for code in AUDIENCES]
+        self.need.choices = [SelectChoice("", _l("Everyone in the audience"))] + need_choices()
 
     subject_max = SUBJECT_MAX
     body_max = BODY_MAX
@@ -52,8 +52,8 @@ class ContactPreferencesForm(FlaskForm):
                          choices=[SelectChoice(choice, CHANNEL_LABELS[choice]) for choice in CHANNEL_CHOICES],
                          validate_choice=False)
     reminders = MultiCheckboxField(_l("Reminders before an event"), choices=[
-        (DAY_BEFORE, _l("The day before")),
-        (TWO_HOURS_BEFORE, _l("Two hours before")),
+        SelectChoice(DAY_BEFORE, _l("The day before")),
+        SelectChoice(TWO_HOURS_BEFORE, _l("Two hours before")),
     ])
 
     def offer_only(self, channels):

@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..accessibility import skill_choices
@@ -146,7 +146,7 @@ class AssignForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.skill.choices = [("", _l("General help (no particular need)"))] + skill_choices()
+        self.skill.choices = [SelectChoice("", _l("General help (no particular need)"))] + skill_choices()
 
     def validate_shift_end(self, field):
         if self.shift_start.data and field.data and field.data <= self.shift_start.data:
@@ -190,6 +190,6 @@ class ProjectForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.stage.choices = [(stage, project_stage_label(stage)) for stage in PROJECT_STAGES]
+        self.stage.choices = [SelectChoice(stage, project_stage_label(stage)) for stage in PROJECT_STAGES]
 
 

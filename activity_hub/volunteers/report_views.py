@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..auth.accounts import organizer_scope
 from ..districts import District
@@ -72,12 +73,12 @@ def _project_form(project=None):
     scope = organizer_scope(current_user)
     teams = db.session.execute(sa.select(VolunteerTeam.id, VolunteerTeam.name, VolunteerTeam.district_id)
                                .order_by(VolunteerTeam.name)).all()
-    form.team.choices = [("", _("No team (an organisation)"))] + [
-        (str(team_id), name) for team_id, name, district_id in teams if scope is None or district_id in scope]
+    form.team.choices = [SelectChoice("", _("No team (an organisation)"))] + [
+        SelectChoice(str(team_id), name) for team_id, name, district_id in teams if scope is None or district_id in scope]
     districts = district_choices_for(current_user)
-    form.district.choices = ([("", _("City-wide (or the team's district)"))] if scope is None else []) + districts
+    form.district.choices = ([SelectChoice("", _("City-wide (or the team's district)"))] if scope is None else []) + districts
     if scope is not None and not form.district.data and districts:
-        form.district.data = districts[0][0]
+        form.district.data = districts[0].value
     return form
 
 

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from ..accessibility import skill_label
 from ..auth.accounts import find_user_by_login
@@ -75,11 +76,12 @@ def suggestions(event_id):
     event = lookups.staffable_event(current_user, event_id)
     form = SuggestionsForm()
     result = matching.suggest_assignments(db.session, event)
-    choices = [(f"{s.volunteer_id}:{s.skill}", s.volunteer.display_name) for s in result.suggestions]
+    choices = [SelectChoice(f"{s.volunteer_id}:{s.skill}", s.volunteer.display_name) for s in result.suggestions]
+    offered = {choice.value for choice in choices}
     posted = [value for value in (form.picks.raw_data or []) if PICK_RE.match(value)] if form.is_submitted() else []
-    form.picks.choices = choices + [(value, value) for value in posted if value not in dict(choices)]
+    form.picks.choices = choices + [SelectChoice(value) for value in posted if value not in offered]
     if not form.is_submitted():
-        form.picks.data = [value for value, _label in choices]
+        form.picks.data = [choice.value for choice in choices]
     if form.validate_on_submit():
         picks = [(int(m.group(1)), m.group(2)) for m in map(PICK_RE.match, form.picks.data)]
         done, created = perform(form, matching.assign_suggested, db.session, event, picks, by=current_user)
@@ -129,7 +131,7 @@ def served(event_id):
     now = utcnow()
     started = [a for a in service.event_assignments(db.session, event.id) if a.is_live and a.shift_start <= now]
     form = ServedForm(data={"served": [str(a.id) for a in started if a.served_confirmed]})
-    form.served.choices = [(str(a.id), a.volunteer.display_name) for a in started]
+    form.served.choices = [SelectChoice(str(a.id), a.volunteer.display_name) for a in started]
     if form.validate_on_submit():
         done, counts = perform(form, service.confirm_served, db.session, event, [int(v) for v in form.served.data],
                                by=current_user)

@@ -2,6 +2,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..accessibility import skill_choices
 from ..auth.accounts import find_user_by_login
@@ -39,7 +40,7 @@ def teams():
 def team_new():
     lookups.require_team_creator(current_user)
     form = TeamForm()
-    form.district.choices = [("", _("Choose a district"))] + district_choices_for(current_user)
+    form.district.choices = [SelectChoice("", _("Choose a district"))] + district_choices_for(current_user)
     if form.validate_on_submit():
         done, team = perform(form, service.create_team, db.session, form.name.data, _chosen_district(form),
                              find_user_by_login(form.leader.data))
@@ -69,7 +70,7 @@ def team_detail(team_id):
 def team_edit(team_id):
     team = lookups.runnable_team(current_user, team_id)
     form = TeamForm(data={"name": team.name, "district": str(team.district_id), "leader": team.leader.login_name})
-    form.district.choices = [("", _("Choose a district"))] + district_choices_for(current_user)
+    form.district.choices = [SelectChoice("", _("Choose a district"))] + district_choices_for(current_user)
     if form.validate_on_submit():
         done, _team = perform(form, service.update_team, db.session, team, form.name.data, _chosen_district(form),
                               find_user_by_login(form.leader.data))
@@ -131,7 +132,7 @@ def qualification_add(team_id, user_id):
     team = lookups.manageable_team(current_user, team_id)
     membership = lookups.team_membership(team, user_id)
     form = QualificationForm()
-    form.skill.choices = [("", _("Choose a skill"))] + skill_choices()
+    form.skill.choices = [SelectChoice("", _("Choose a skill"))] + skill_choices()
     if form.validate_on_submit():
         done, _qualification = perform(form, add_qualification, db.session, user_id, form.skill.data,
                                        form.title.data, form.expires_on.data, form.issued_on.data)

@@ -2,6 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..auth.accounts import can_manage_district
 from ..db_types import utcnow
@@ -22,8 +23,8 @@ def training_enrol(team_id):
     enrolled = {e.event_id for e in training.team_enrolments(db.session, team.id)}
     sessions = [e for e in training.training_events(db.session, upcoming_from=utcnow()) if e.id not in enrolled]
     form = EnrolForm()
-    form.event.choices = [("", _("Choose a training session"))] + [
-        (str(e.id), f"{e.title} – {moment(e.starts_at)}") for e in sessions
+    form.event.choices = [SelectChoice("", _("Choose a training session"))] + [
+        SelectChoice(str(e.id), f"{e.title} – {moment(e.starts_at)}") for e in sessions
     ]
     if form.validate_on_submit():
         event = lookups.existing_event(int(form.event.data))
@@ -73,7 +74,8 @@ def training_attendance(session_id):
     event = lookups.training_session(current_user, session_id)
     roster, attended = training.attendance_roster(db.session, event)
     form = AttendanceForm(data={"attended": [str(user_id) for user_id in attended]})
-    form.attended.choices = [(str(m.user_id), m.user.display_name) for _team, members in roster for m in members]
+    form.attended.choices = [SelectChoice(str(m.user_id), m.user.display_name)
+                             for _team, members in roster for m in members]
     if form.validate_on_submit():
         done, count = perform(form, training.record_attendance, db.session, event,
                               [int(v) for v in form.attended.data], by=current_user)

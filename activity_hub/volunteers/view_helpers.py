@@ -1,6 +1,7 @@
 """What the volunteers' view modules share: running a form's operation with its refusal shown beside
 the field, the year asked for, and the districts a form offers."""
 from flask import abort, request
+from wtforms import SelectChoice
 
 from ..auth.accounts import managed_districts
 from ..local_time import current_year
@@ -27,7 +28,7 @@ def requested_year():
 
 
 def district_choices_for(user):
-    return [(str(d.id), d.name) for d in managed_districts(user)]
+    return [SelectChoice(str(d.id), d.name) for d in managed_districts(user)]
 
 
 def perform(form, operation, *args, **kwargs):
