@@ -13,7 +13,7 @@ def test_tiny_benchmark_runs_and_the_hot_event_holds(tmp_path, capsys):
     url = make_url(os.environ["TEST_DATABASE_URL"])
     assert url.get_backend_name() == "postgresql", "the benchmark test runs on PostgreSQL only"
     bench_url = url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
-    options = parse(["--scale", "tiny", "--duration", "0.5", "--database-url", bench_url,
+    options = parse(["--scale", "tiny", "--duration", "2", "--database-url", bench_url,
                      "--output", str(tmp_path / "tiny.json"), "--log-dir", str(tmp_path / "logs")])
 
     try:

@@ -249,6 +249,8 @@ def _seed_optional_domains(seeded, district, organizer, leader, volunteer, resid
         "role": ["resident", "organizer"],
         "team_id": [team.id],
         "assignment_id": [assignment.id],
+        # The event the assignment belongs to: pages addressed by both take it (a fresh event has none).
+        "assignment_event_id": [assignment.event_id],
         "project_id": [project.id],
         "qualification_id": [qualification.id],
         "session_id": [training],

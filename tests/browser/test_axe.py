@@ -47,7 +47,9 @@ def sandbox_url(app, seeded, endpoint, role):
     """The form's page on fresh rows, so a form that accepts empty input changes nothing else."""
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
     values = {name: candidates[0] for name, candidates in argument_values(seeded).items() if name in rule.arguments}
-    if "event_id" in rule.arguments:
+    if "event_id" in rule.arguments and "assignment_id" in rule.arguments:
+        values["event_id"] = argument_values(seeded)["assignment_event_id"][0]
+    elif "event_id" in rule.arguments:
         values["event_id"] = seeded.new_event(f"表单测试活动 {endpoint}")
     if "registration_id" in rule.arguments:
         owner = role if role in ("resident", "volunteer") else "sandbox"
