@@ -117,9 +117,9 @@ class Fixtures:
             plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
             self.tokens.append(plain)
             token_rows.append((token_first + n, first + n, "benchmark", hashlib.sha256(plain.encode()).hexdigest(),
-                               plain[:12], now, None, None))
+                               plain[:12], now, None, None, now + timedelta(days=90)))
         bulk_insert(session, ApiToken, ("id", "user_id", "name", "token_hash", "token_prefix", "created_at",
-                                        "last_used_at", "revoked_at"), token_rows)
+                                        "last_used_at", "revoked_at", "expires_at"), token_rows)
 
         district = session.scalar(sa.select(District).where(District.code == "wuchang"))
         hot = Event(title="热门活动：无障碍音乐会（基准测试）", summary="名额有限，先到先得。", description="", category="culture",
