@@ -295,3 +295,21 @@ def sent_code(app, recipient):
 
     sent = messages_to(app, recipient, "login_code")
     return re.search(r"\b(\d{6})\b", sent[-1][1]).group(1) if sent else None
+
+
+def require_real_services(database_url, broker_url, why_postgresql):
+    """For tests that run real worker processes: they share the database across processes, so they
+    run in the PostgreSQL pass (skipped, saying ``why_postgresql``, on SQLite, where the pass on
+    PostgreSQL covers them). Redis is a stated requirement of the suite (README, ``.ci/run`` starts
+    it): without it the test fails, so a missing broker can never pass for a green run."""
+    import redis
+
+    if sa.engine.make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip(why_postgresql)
+    client = redis.Redis.from_url(broker_url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail(f"Redis (the broker) is not answering at {broker_url}: start it (the README's quick start)")
+    finally:
+        client.close()

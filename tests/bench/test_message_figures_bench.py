@@ -1,26 +1,16 @@
 """``bench.message_figures`` runs end to end on a handful of messages: the SMTP server in its own
 process accepts every message of the floors and of the relay, and the worker delivers each committed
 message (so its rates and times are those of delivered mail). PostgreSQL and Redis only."""
-import pytest
-import redis
-from sqlalchemy.engine import make_url
 
 from bench import message_figures
+from tests.conftest import require_real_services
 
 BROKER = "redis://127.0.0.1:6379/5"
 
 
 def test_the_message_figures_count_every_message_the_server_accepted(app, database_url):
-    if make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip("the figures need a worker process sharing the database: run with TEST_DATABASE_URL "
-                    "pointing at PostgreSQL")
-    client = redis.Redis.from_url(BROKER)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("Redis (the broker) is not running on 127.0.0.1:6379")
-    finally:
-        client.close()
+    require_real_services(database_url, BROKER, "the figures need a worker process sharing the database: run "
+                          "with TEST_DATABASE_URL pointing at PostgreSQL")
     report = message_figures.main(["--database-url", database_url, "--broker-url", BROKER, "--messages", "5",
                                    "--rounds", "1", "--latency-messages", "3"])
     throughput = report["throughput"]

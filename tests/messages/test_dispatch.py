@@ -97,7 +97,8 @@ def test_redis():
     try:
         client.ping()
     except redis.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+        client.close()
+        pytest.fail(f"Redis is not answering at {TEST_REDIS}: start it (the README's quick start)")
     client.delete("celery")
     yield client
     client.delete("celery")

@@ -13,14 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from activity_hub.extensions import db
 from bench.local_smtp import LocalSMTPServer
 from bench.message_relay import broker_keys_cleared, stop
-from tests.conftest import login
+from tests.conftest import login, require_real_services
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/5"
@@ -29,16 +27,8 @@ WAIT_SECONDS = 20
 
 @pytest.fixture
 def real_services(database_url):
-    if make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip("a real worker process shares the database with the test: run with TEST_DATABASE_URL "
-                    "pointing at PostgreSQL")
-    client = redis.Redis.from_url(BROKER)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("Redis (the broker) is not running on 127.0.0.1:6379")
-    finally:
-        client.close()
+    require_real_services(database_url, BROKER, "a real worker process shares the database with the test: "
+                          "run with TEST_DATABASE_URL pointing at PostgreSQL")
 
 
 @pytest.fixture

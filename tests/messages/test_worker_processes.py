@@ -6,26 +6,18 @@ None is lost, whatever the channel. None is delivered twice where the provider c
 already took a message (``find_accepted``). Where it cannot (SMTP), the one message the killed worker
 had handed over but not yet recorded may go twice: that, and nothing more, is what is allowed."""
 import pytest
-import redis
-from sqlalchemy.engine import make_url
 
 from bench.message_relay import run_with_a_kill
+from tests.conftest import require_real_services
 
 BROKER = "redis://127.0.0.1:6379/2"
 
 
 @pytest.fixture
 def real_services(database_url):
-    if make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip("real worker processes share one database across processes: run with TEST_DATABASE_URL "
-                    "pointing at PostgreSQL (SQLite's single writer is covered by the threaded test)")
-    client = redis.Redis.from_url(BROKER)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("Redis (the broker) is not running on 127.0.0.1:6379")
-    finally:
-        client.close()
+    require_real_services(database_url, BROKER, "real worker processes share one database across processes: "
+                          "run with TEST_DATABASE_URL pointing at PostgreSQL (SQLite's single writer is covered "
+                          "by the threaded test)")
 
 
 @pytest.mark.parametrize("providers_answer", [True, False], ids=["provider-answers", "provider-cannot-answer"])
